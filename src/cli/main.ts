@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// silkgate — the platform's command line. `serve` runs the platform; the rest work on its database.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../kernel/config.js';
+import { cliLocale, reportError } from './output.js';
+import { enterpriseCommand, UsageError } from './enterprise.js';
+import { serve } from './serve.js';
+import { createPlatform } from '../platform.js';
+
+const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平台
+
+  silkgate serve [--port N] [--host H] [--data DIR] [--db URL] [--zone jinhua|zhoushan]
+  silkgate migrate                         create or upgrade the database
+  silkgate enterprise add --uscc C --name N --roles ebc,logistics [--customs-code C] [--dxp-id D]
+                          [--county 330782] [--park YWZB] [--cluster yiwu-commodities] [--credit-level L]
+  silkgate enterprise import FILE          .csv, .json or .jsonl; all rows or none
+  silkgate enterprise list [--q TEXT] [--role R] [--county C] [--limit N] [--offset N] [--json]
+  silkgate enterprise show ID|USCC|CUSTOMS_CODE [--json]
+  silkgate enterprise token ID|USCC [--label L]   issue an API token (shown once)
+
+Common: --data DIR (SILKGATE_DATA, default ./data), --db postgres://… (DATABASE_URL), --lang en|zh-CN
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, db: { type: 'string' },
+      zone: { type: 'string' }, 'log-level': { type: 'string' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const locale = cliLocale(values.lang as string | undefined);
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  try {
+    const config = loadConfig({
+      port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
+      db: values.db as string | undefined, zone: values.zone as string | undefined, logLevel: values['log-level'] as string | undefined,
+    });
+    switch (command) {
+      case 'serve':
+        await serve(config);
+        return -1;
+      case 'migrate': {
+        const p = await createPlatform(config);
+        process.stdout.write(`${p.store.describe}: ${p.store.applied.length ? `applied ${p.store.applied.join(', ')}` : 'up to date'}\n`);
+        await p.close();
+        return 0;
+      }
+      case 'enterprise':
+        return await enterpriseCommand(stripGlobal(argv.slice(argv.indexOf('enterprise') + 1)), config, locale);
+      default:
+        process.stderr.write(`silkgate: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(err.message + '\n');
+      return 2;
+    }
+    return reportError(err, locale);
+  }
+}
+
+/** Removes the global flags (handled above) so each sub-command sees only its own. */
+function stripGlobal(args: string[]): string[] {
+  const global = new Set(['--port', '--host', '--data', '--db', '--zone', '--log-level', '--lang']);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = a.split('=')[0]!;
+    if (global.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+});

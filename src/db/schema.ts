@@ -1,0 +1,5 @@
+// The database as Kysely sees it: the union of every capability's tables. Capabilities own their
+// table types; this file only composes them.
+import type { RegistryTables } from '../registry/table.js';
+
+export interface Database extends RegistryTables {}

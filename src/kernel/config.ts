@@ -1,0 +1,80 @@
+// One typed configuration, validated and frozen once at boot. Sources, strongest first:
+// command-line flags, environment variables, defaults that work on the embedded database.
+import { resolve } from 'node:path';
+import { AppError } from './errors.js';
+
+export type ZoneId = 'jinhua' | 'zhoushan';
+export const ZONE_IDS: readonly ZoneId[] = ['jinhua', 'zhoushan'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: DatabaseTarget;
+  readonly zone: ZoneId;
+  readonly logLevel: LogLevel;
+  /** Operator token from SILKGATE_ADMIN_TOKEN; when absent one is generated on first start. */
+  readonly adminToken: string | undefined;
+}
+
+/** Flags as the CLI parsed them; every value optional. */
+export interface ConfigFlags {
+  port?: string | undefined;
+  host?: string | undefined;
+  data?: string | undefined;
+  db?: string | undefined;
+  zone?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+const fail = (detail: string): never => {
+  throw new AppError('invalid', 'CONFIG_INVALID', { detail });
+};
+
+export function parseDatabaseTarget(value: string, dataDir: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      fail(`database URL is not a valid URL: ${value}`);
+    }
+    return { kind: 'postgres', url: value };
+  }
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length);
+    if (!file) fail('sqlite: needs a file path, e.g. sqlite:./data/silkgate.db');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(dataDir, file) };
+  }
+  return fail(`database must be postgres://… or sqlite:FILE, got "${value}"`);
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const portText = flags.port ?? env.PORT ?? '8080';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) fail(`port must be 0–65535, got "${portText}"`);
+  const dataDir = resolve(flags.data ?? env.SILKGATE_DATA ?? './data');
+  const dbText = flags.db ?? env.DATABASE_URL;
+  const database: DatabaseTarget = dbText
+    ? parseDatabaseTarget(dbText, dataDir)
+    : { kind: 'sqlite', file: resolve(dataDir, 'silkgate.db') };
+  const zone = (flags.zone ?? env.SILKGATE_ZONE ?? 'jinhua') as ZoneId;
+  if (!ZONE_IDS.includes(zone)) fail(`zone must be one of ${ZONE_IDS.join(', ')}, got "${zone}"`);
+  const logLevel = (flags.logLevel ?? env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) fail(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const adminToken = env.SILKGATE_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 24) fail('SILKGATE_ADMIN_TOKEN must be at least 24 characters');
+  return Object.freeze({
+    port: Number(portText),
+    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    dataDir,
+    database: Object.freeze(database),
+    zone,
+    logLevel,
+    adminToken,
+  });
+}
