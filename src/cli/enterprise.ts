@@ -7,6 +7,7 @@ import { createPlatform } from '../platform.js';
 import type { Enterprise, EnterpriseInput } from '../registry/index.js';
 import { ROLES } from '../registry/index.js';
 import { table } from './output.js';
+import { usage } from './usage.js';
 
 const ACTOR = `cli:${process.env.USER ?? 'operator'}`;
 const splitList = (v: string | undefined) => (v ? v.split(/[\s,;|]+/).filter(Boolean) : []);
@@ -116,6 +117,3 @@ export async function enterpriseCommand(args: string[], config: Config, locale: 
     await platform.close();
   }
 }
-
-export class UsageError extends Error {}
-const usage = (text: string) => new UsageError(`usage: silkgate ${text}`);

@@ -3,9 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../kernel/config.js';
 import { cliLocale, reportError } from './output.js';
-import { enterpriseCommand, UsageError } from './enterprise.js';
-import { serve } from './serve.js';
-import { createPlatform } from '../platform.js';
+import { UsageError } from './usage.js';
 
 const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平台
 
@@ -44,16 +42,17 @@ async function main(argv: string[]): Promise<number> {
     });
     switch (command) {
       case 'serve':
-        await serve(config);
+        // Sub-commands load their modules on demand: the HTTP stack is not needed to list enterprises.
+        await (await import('./serve.js')).serve(config);
         return -1;
       case 'migrate': {
-        const p = await createPlatform(config);
+        const p = await (await import('../platform.js')).createPlatform(config);
         process.stdout.write(`${p.store.describe}: ${p.store.applied.length ? `applied ${p.store.applied.join(', ')}` : 'up to date'}\n`);
         await p.close();
         return 0;
       }
       case 'enterprise':
-        return await enterpriseCommand(stripGlobal(argv.slice(argv.indexOf('enterprise') + 1)), config, locale);
+        return await (await import('./enterprise.js')).enterpriseCommand(stripGlobal(argv.slice(argv.indexOf('enterprise') + 1)), config, locale);
       default:
         process.stderr.write(`silkgate: unknown command "${command}"\n\n${HELP}`);
         return 2;

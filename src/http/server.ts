@@ -1,6 +1,7 @@
 // Assembles the HTTP API: one error mapper, OpenAPI docs at /docs, health, metrics, dashboard.
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Platform } from '../platform.js';
@@ -20,10 +21,15 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     genReqId: () => crypto.randomUUID(),
   });
   const { metrics, registry, zone, store } = platform;
+
+  // Bodies are checked strictly (a number is not a name); query strings and path parameters
+  // arrive as text, so only they are coerced to the schema's types.
+  const strict = new Ajv({ allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: true, strict: false });
+  const lenient = new Ajv({ allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
 
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('not_found', 'NOT_FOUND', { value: request.url })));

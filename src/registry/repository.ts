@@ -55,13 +55,14 @@ export async function findEnterprise(db: Executor, ref: string): Promise<Enterpr
 export async function findCodeHolders(
   db: Executor, codes: { uscc?: string | null; customsCode?: string | null; dxpId?: string | null },
 ): Promise<Pick<EnterpriseRow, 'id' | 'uscc' | 'customs_code' | 'dxp_id'>[]> {
+  if (!codes.uscc && !codes.customsCode && !codes.dxpId) return [];
   return db.selectFrom('enterprises').select(['id', 'uscc', 'customs_code', 'dxp_id'])
     .where((eb) => {
       const ors = [];
       if (codes.uscc) ors.push(eb('uscc', '=', codes.uscc));
       if (codes.customsCode) ors.push(eb('customs_code', '=', codes.customsCode));
       if (codes.dxpId) ors.push(eb('dxp_id', '=', codes.dxpId));
-      return ors.length ? eb.or(ors) : eb.val(false);
+      return eb.or(ors);
     })
     .execute();
 }

@@ -1,0 +1,11 @@
+// npm run bench: every capability's benchmarks, one line per figure with its same-run baseline.
+import { line, type Figure } from './stats.js';
+import { registryBench } from './registry.bench.js';
+
+const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench]];
+const only = process.argv[2];
+
+for (const [name, bench] of benches) {
+  if (only && only !== name) continue;
+  for (const f of await bench()) console.log(line(f));
+}
