@@ -1,0 +1,250 @@
+// Maps a parsed XML tree onto the message model, driven by the compiled XSD, checking every field
+// on the way. All problems are collected (not just the first). Known defects of real-world
+// messages are read with a warning instead of an error (see DEFECTS below).
+import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
+import type { XmlFragment } from './fragment.js';
+import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
+import { enumFor, inTable, tableFor, timeFormatFor, validTime } from './rules.js';
+import type { Direction, Edition, ElementDef, SimpleType } from './schema/types.js';
+import { attr, type XNode } from './xml/reader.js';
+import { serializeFragment } from './xml/writer.js';
+
+export interface CebIssue {
+  /** The customs code: DXP 0001/0002 or a table 7-2 business code; our rule code where customs has none. */
+  readonly code: string;
+  /** Our stable code for the rule that failed. */
+  readonly rule: MessageCode;
+  /** JSON pointer into the model (/Order/0/OrderHead/appType). */
+  readonly path: string;
+  readonly message: Text;
+  readonly line?: number;
+}
+
+export type Model = Record<string, unknown>;
+
+interface Ctx {
+  readonly type: string;
+  readonly direction: Direction;
+  readonly edition: Edition;
+  readonly paramCode: string | undefined;
+  readonly overLimitCode: string | undefined;
+  readonly tolerant: boolean;
+  readonly errors: CebIssue[];
+  readonly warnings: CebIssue[];
+}
+
+function push(list: CebIssue[], code: string, rule: MessageCode, path: string, params: Params, line?: number): void {
+  list.push({ code, rule, path, message: text(rule, { path, ...params }), ...(line ? { line } : {}) });
+}
+
+const childIndex = new WeakMap<ElementDef, Map<string, number>>();
+function indexOf(def: ElementDef): Map<string, number> {
+  let m = childIndex.get(def);
+  if (!m) {
+    m = new Map(def.children!.map((c, i) => [c.name, i]));
+    childIndex.set(def, m);
+  }
+  return m;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const charLength = (s: string) => (SURROGATE.test(s) ? [...s].length : s.length);
+const isBlank = (s: string) => s.trim() === '';
+
+/** XSD decimal: [+-]digits[.digits]; totalDigits counts significant digits, as XML Schema does. */
+export function checkDecimal(value: string, st: { digits?: number; frac?: number }): boolean {
+  const m = /^[+-]?(\d*)(?:\.(\d*))?$/.exec(value);
+  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return false;
+  const int = m[1]!.replace(/^0+/, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (st.frac !== undefined && frac.length > st.frac) return false;
+  if (st.digits !== undefined && int.length + frac.length > st.digits) return false;
+  return true;
+}
+
+export function checkInt(value: string, digits?: number): boolean {
+  if (!/^[+-]?\d+$/.test(value)) return false;
+  const n = Number(value);
+  if (n < -2147483648 || n > 2147483647) return false;
+  return digits === undefined || value.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '').length <= digits;
+}
+
+function lengthText(st: Extract<SimpleType, { t: 'str' }>): string {
+  if (st.len !== undefined) return String(st.len);
+  return `${st.minLen ?? 0}..${st.maxLen ?? '∞'}`;
+}
+
+function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number): string {
+  const st = def.simple!;
+  if (st.t === 'str') {
+    const value = st.collapse ? raw.replace(/[\t\n\r ]+/g, ' ').trim() : raw;
+    const n = charLength(value);
+    if ((st.len !== undefined && n !== st.len) || (st.minLen !== undefined && n < st.minLen) || (st.maxLen !== undefined && n > st.maxLen)) {
+      push(ctx.errors, '0002', 'CEB_LENGTH', path, { expected: lengthText(st), actual: n }, line);
+      return value;
+    }
+    if (value === '') return value;
+    const en = enumFor(ctx.type, parent, def.name);
+    if (en && !en.values.includes(value)) {
+      push(ctx.errors, ctx.paramCode ?? '0002', 'CEB_ENUM', path, { value, allowed: en.source }, line);
+    }
+    const tr = tableFor(ctx.direction, def.name);
+    if (tr) {
+      if (tr.fixed !== undefined && value !== tr.fixed) {
+        push(ctx.errors, ctx.paramCode ?? 'CEB_ENUM', 'CEB_ENUM', path, { value, allowed: tr.fixed }, line);
+      } else if (!inTable(tr.table, value)) {
+        push(tr.partial ? ctx.warnings : ctx.errors, ctx.paramCode ?? 'CEB_CODE_TABLE', 'CEB_CODE_TABLE', path, { value, table: tr.table }, line);
+      }
+    }
+    const tf = timeFormatFor(def.name, st.len);
+    if (tf && !validTime(value, tf)) push(ctx.errors, ctx.paramCode ?? 'CEB_TIME', 'CEB_TIME', path, { value, format: tf }, line);
+    if (def.name === 'guid' && value !== value.toUpperCase()) push(ctx.warnings, 'CEB_GUID_CASE', 'CEB_GUID_CASE', path, { value }, line);
+    return value;
+  }
+  // xs:decimal and xs:int collapse white space by definition; the model keeps the collapsed text.
+  const value = raw.trim();
+  if (st.t === 'dec') {
+    if (!checkDecimal(value, st)) push(ctx.errors, '0002', 'CEB_DECIMAL', path, { value, digits: st.digits ?? '∞', frac: st.frac ?? '∞' }, line);
+  } else if (!checkInt(value, st.digits)) {
+    push(ctx.errors, '0002', 'CEB_INT', path, { value, digits: st.digits ?? 10 }, line);
+  }
+  return value;
+}
+
+/**
+ * Known defects of messages met in the field, read with a warning. Each names the fix, so the
+ * message written back validates. The CEB792 sample of spec 202205 lacks gseqno (汇总结果单的顺序号):
+ * the line's position within its summary result is the only value it can take.
+ */
+const REPAIRS: Record<string, (index: number) => { value: string; rule: string }> = {
+  'CEB792Message/SummaryResult/SummaryResultList/gseqno': (index) => ({ value: String(index + 1), rule: 'position in SummaryResult' }),
+};
+
+/** Elements the official samples carry that their XSD does not define: read, reported, dropped. */
+const EXTRA_ELEMENTS = new Set(['CEB214Message/RefundReturn/appSenderId']);
+
+function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, defPath: string, index: number): Model {
+  const out: Model = {};
+  if (def.attrs) {
+    for (const a of def.attrs) {
+      const v = attr(node, a.name);
+      if (v === undefined) {
+        if (a.required) push(ctx.errors, '0002', 'CEB_REQUIRED', `${path}/@${a.name}`, {}, node.line);
+        continue;
+      }
+      out[a.name] = checkLeaf(ctx, { name: a.name, min: 1, max: 1, simple: a.simple }, v, `${path}/@${a.name}`, node.name, node.line);
+    }
+  }
+  for (const a of node.attrs ?? []) {
+    if (a.ns === '' && !def.attrs?.some((d) => d.name === a.name)) push(ctx.errors, '0002', 'CEB_ATTRIBUTE', path || '/', { name: a.name }, node.line);
+  }
+  if (!isBlank(node.text)) push(ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.line);
+  const defs = def.children ?? [];
+  const idx = indexOf(def);
+  const counts = new Array<number>(defs.length).fill(0);
+  let at = 0;
+  for (const kid of node.kids ?? []) {
+    const j = idx.get(kid.name);
+    const expectedNs = j === undefined ? CEB_NS : defs[j]!.ns === 'ds' ? DS_NS : CEB_NS;
+    if (kid.ns !== expectedNs) {
+      push(ctx.errors, '0002', 'CEB_NAMESPACE', `${path}/${kid.name}`, { ns: kid.ns || '(none)' }, kid.line);
+      continue;
+    }
+    if (j === undefined) {
+      if (ctx.tolerant && EXTRA_ELEMENTS.has(`${defPath}/${kid.name}`)) {
+        push(ctx.warnings, 'CEB_DEFECT_EXTRA', 'CEB_DEFECT_EXTRA', `${path}/${kid.name}`, {}, kid.line);
+      } else {
+        push(ctx.errors, '0002', 'CEB_UNEXPECTED', path || '/', { name: kid.name }, kid.line);
+      }
+      continue;
+    }
+    const cdef = defs[j]!;
+    if (j < at) {
+      if (counts[j]! >= cdef.max && cdef.max === 1 && ctx.tolerant) {
+        push(ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.line);
+      } else {
+        push(ctx.errors, '0002', 'CEB_OUT_OF_ORDER', `${path}/${kid.name}`, { name: kid.name, after: defs[at]!.name }, kid.line);
+      }
+      continue;
+    }
+    for (; at < j; at++) {
+      if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.line);
+    }
+    const n = counts[j]!;
+    if (n >= cdef.max) {
+      if (cdef.max === 1 && ctx.tolerant) {
+        push(ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.line);
+      } else if (n === cdef.max) {
+        const top = defPath.split('/').length <= 2;
+        push(ctx.errors, (top ? ctx.overLimitCode : undefined) ?? '0002', 'CEB_TOO_MANY', `${path}/${kid.name}`, { max: cdef.max, actual: (node.kids ?? []).filter((k) => k.name === kid.name).length }, kid.line);
+      }
+      counts[j] = n + 1;
+      continue;
+    }
+    counts[j] = n + 1;
+    const childPath = cdef.max > 1 ? `${path}/${kid.name}/${n}` : `${path}/${kid.name}`;
+    const value = decodeNode(ctx, kid, cdef, childPath, `${defPath}/${kid.name}`, n, node.name);
+    if (cdef.max > 1) ((out[kid.name] ??= []) as unknown[]).push(value);
+    else out[kid.name] = value;
+  }
+  for (; at < defs.length; at++) {
+    if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.line);
+  }
+  return out;
+}
+
+function missing(ctx: Ctx, def: ElementDef, path: string, defPath: string, out: Model, index: number, line: number): void {
+  const repair = ctx.tolerant ? REPAIRS[`${defPath}/${def.name}`] : undefined;
+  if (repair) {
+    const { value, rule } = repair(index);
+    out[def.name] = value;
+    push(ctx.warnings, 'CEB_DEFECT_REPAIRED', 'CEB_DEFECT_REPAIRED', `${path}/${def.name}`, { value, rule }, line);
+    return;
+  }
+  push(ctx.errors, '0002', 'CEB_REQUIRED', `${path}/${def.name}`, {}, line);
+}
+
+function decodeNode(ctx: Ctx, node: XNode, def: ElementDef, path: string, defPath: string, index: number, parent: string): unknown {
+  if (def.simple) {
+    if (node.kids) push(ctx.errors, '0002', 'CEB_UNEXPECTED', path, { name: node.kids[0]!.name }, node.line);
+    return checkLeaf(ctx, def, node.text, path, parent, node.line);
+  }
+  if (def.signature) return { xml: serializeFragment(node) } satisfies XmlFragment;
+  if (def.any) return { xml: (node.kids ?? []).map((k) => serializeFragment(k)).join('') } satisfies XmlFragment;
+  return decodeComplex(ctx, node, def, path, defPath, index);
+}
+
+export interface DecodeOutcome {
+  readonly message: Model;
+  readonly errors: CebIssue[];
+  readonly warnings: CebIssue[];
+}
+
+/** Decodes `root` as `type` of `edition`; the caller has checked the type exists in that edition. */
+export function decodeMessage(root: XNode, type: string, edition: Edition, tolerant: boolean): DecodeOutcome {
+  const info = messages.get(type)!;
+  const def = rootDef(type, edition)!;
+  const ctx: Ctx = {
+    type, edition, direction: info.direction, paramCode: info.paramCode, overLimitCode: info.overLimitCode,
+    tolerant, errors: [], warnings: [],
+  };
+  const message = decodeComplex(ctx, root, def, '', type, 0);
+  checkSplit(ctx, message);
+  return { message, errors: ctx.errors, warnings: ctx.warnings };
+}
+
+/** msgCount / msgSeqNo inside one message: a sequence number cannot exceed the count. */
+function checkSplit(ctx: Ctx, message: Model): void {
+  const visit = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}/${i}`));
+    else if (v && typeof v === 'object' && !('xml' in v)) {
+      const o = v as Model;
+      if (typeof o.msgCount === 'string' && typeof o.msgSeqNo === 'string' && o.msgCount !== '' && o.msgSeqNo !== '') {
+        const count = Number(o.msgCount), seq = Number(o.msgSeqNo);
+        if (seq < 1 || seq > count) push(ctx.errors, ctx.paramCode ?? 'CEB_SEQUENCE', 'CEB_SEQUENCE', `${path}/msgSeqNo`, { seq, count });
+      }
+      for (const [k, x] of Object.entries(o)) visit(x, `${path}/${k}`);
+    }
+  };
+  visit(message, '');
+}
