@@ -3,8 +3,9 @@ import { text, type Text } from '../kernel/i18n/index.js';
 import { CEB_NS, messages } from './catalogue.js';
 import { decodeMessage, type CebIssue, type Model } from './decode.js';
 import { encodeMessage, ModelError, type WriteOptions } from './encode.js';
+import { fastRead } from './fast.js';
 import type { Direction, Edition } from './schema/types.js';
-import { DEFAULT_LIMITS, parseXml, XmlError, type XmlLimits, type XNode } from './xml/reader.js';
+import { DEFAULT_LIMITS, decodeUtf8, lineAt, parseDocument, XmlError, type XmlLimits, type XNode } from './xml/reader.js';
 
 export interface ReadOptions {
   readonly limits?: XmlLimits;
@@ -29,30 +30,31 @@ const fail = (issue: CebIssue, messageType?: string): ReadResult => ({
   valid: false, messageType, edition: undefined, direction: undefined, message: undefined, errors: [issue], warnings: [],
 });
 
-function issue(code: string, rule: 'CEB_XML' | 'CEB_UNKNOWN_ROOT' | 'CEB_NAMESPACE', path: string, params: Record<string, string | number>, line?: number): CebIssue {
+function issue(code: string, rule: 'CEB_XML' | 'CEB_UNKNOWN_ROOT' | 'CEB_NAMESPACE', path: string, params: Record<string, string | number>, line?: number | undefined): CebIssue {
   return { code, rule, path, message: text(rule, { path, ...params }), ...(line ? { line } : {}) };
 }
 
 /** Reads a message from an already parsed tree (the DxpMsg unwrapper uses this). */
-export function readTree(root: XNode, options: ReadOptions = {}): ReadResult {
+export function readTree(root: XNode, options: ReadOptions = {}, src?: string): ReadResult {
+  const lineOf = (pos: number) => (src === undefined ? undefined : lineAt(src, pos));
   const tolerant = options.tolerant ?? true;
-  if (root.ns !== CEB_NS) return fail(issue('0002', 'CEB_NAMESPACE', '/', { ns: root.ns || '(none)' }, root.line));
+  if (root.ns !== CEB_NS) return fail(issue('0002', 'CEB_NAMESPACE', '/', { ns: root.ns || '(none)' }, lineOf(root.pos)));
   let type = root.name;
   const warnings: CebIssue[] = [];
   if (!messages.has(type) && tolerant && messages.has(`${type}Message`)) {
     // The official CEB214 sample names its root "CEB214".
-    warnings.push({ code: 'CEB_DEFECT_ROOT', rule: 'CEB_DEFECT_ROOT', path: '/', message: text('CEB_DEFECT_ROOT', { found: type, expected: `${type}Message` }), line: root.line });
+    warnings.push({ code: 'CEB_DEFECT_ROOT', rule: 'CEB_DEFECT_ROOT', path: '/', message: text('CEB_DEFECT_ROOT', { found: type, expected: `${type}Message` }), ...(src ? { line: lineOf(root.pos)! } : {}) });
     type = `${type}Message`;
   }
   const info = messages.get(type);
-  if (!info) return fail(issue('0002', 'CEB_UNKNOWN_ROOT', '/', { name: root.name }, root.line));
+  if (!info) return fail(issue('0002', 'CEB_UNKNOWN_ROOT', '/', { name: root.name }, lineOf(root.pos)));
   // Edition: the newest the message fits (a repaired known defect still fits); otherwise the one
   // with the fewest errors. A 2018 message whose structure 202205 kept is read as 202205.
   let best: { edition: Edition; out: ReturnType<typeof decodeMessage> } | undefined;
   const editions = options.edition ? info.editions.filter((e) => e === options.edition) : info.editions;
-  if (!editions.length) return fail(issue('0002', 'CEB_UNKNOWN_ROOT', '/', { name: `${root.name} (${options.edition})` }, root.line));
+  if (!editions.length) return fail(issue('0002', 'CEB_UNKNOWN_ROOT', '/', { name: `${root.name} (${options.edition})` }, lineOf(root.pos)));
   for (const edition of editions) {
-    const out = decodeMessage(root, type, edition, tolerant);
+    const out = decodeMessage(root, type, edition, tolerant, src);
     if (!best || out.errors.length < best.out.errors.length) best = { edition, out };
     if (out.errors.length === 0) break;
   }
@@ -67,14 +69,27 @@ export function readTree(root: XNode, options: ReadOptions = {}): ReadResult {
 }
 
 export function readMessage(input: string | Uint8Array, options: ReadOptions = {}): ReadResult {
-  let root: XNode;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const tolerant = options.tolerant ?? true;
+  let doc: { root: XNode; src: string };
   try {
-    root = parseXml(input, options.limits ?? DEFAULT_LIMITS);
+    const src = typeof input === 'string' ? input : decodeUtf8(input, limits);
+    if (!options.edition || options.edition === '202205') {
+      const fast = fastRead(src, tolerant, limits);
+      if (fast) {
+        const info = messages.get(fast.messageType)!;
+        return {
+          valid: true, messageType: fast.messageType, edition: '202205', direction: info.direction,
+          message: fast.message, errors: fast.ctx.errors, warnings: fast.ctx.warnings,
+        };
+      }
+    }
+    doc = parseDocument(src, limits);
   } catch (err) {
     if (err instanceof XmlError) return fail(issue('0001', 'CEB_XML', '/', { detail: `${err.code}: ${err.detail}` }, err.line || undefined));
     throw err;
   }
-  return readTree(root, options);
+  return readTree(doc.root, options, doc.src);
 }
 
 export function writeMessage(type: string, model: Model, options: WriteOptions = {}): string {

@@ -4,9 +4,10 @@
 import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
 import type { XmlFragment } from './fragment.js';
 import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
-import { enumFor, inTable, tableFor, timeFormatFor, validTime } from './rules.js';
+import { enumFor, inTable, tableFor, timeFormatFor, validTime, type EnumRule, type TableRule } from './rules.js';
+import type { CustomsTimeFormat } from '../kernel/time.js';
 import type { Direction, Edition, ElementDef, SimpleType } from './schema/types.js';
-import { attr, type XNode } from './xml/reader.js';
+import { attr, lineAt, type XNode } from './xml/reader.js';
 import { serializeFragment } from './xml/writer.js';
 
 export interface CebIssue {
@@ -22,7 +23,7 @@ export interface CebIssue {
 
 export type Model = Record<string, unknown>;
 
-interface Ctx {
+export interface Ctx {
   readonly type: string;
   readonly direction: Direction;
   readonly edition: Edition;
@@ -31,9 +32,12 @@ interface Ctx {
   readonly tolerant: boolean;
   readonly errors: CebIssue[];
   readonly warnings: CebIssue[];
+  readonly lineOf: (pos: number) => number | undefined;
 }
 
-function push(list: CebIssue[], code: string, rule: MessageCode, path: string, params: Params, line?: number): void {
+/** Records an issue; `at` is a source offset, turned into a line number only now that it is needed. */
+export function push(ctx: Ctx, list: CebIssue[], code: string, rule: MessageCode, path: string, params: Params, at?: number): void {
+  const line = at === undefined ? undefined : ctx.lineOf(at);
   list.push({ code, rule, path, message: text(rule, { path, ...params }), ...(line ? { line } : {}) });
 }
 
@@ -74,39 +78,60 @@ function lengthText(st: Extract<SimpleType, { t: 'str' }>): string {
   return `${st.minLen ?? 0}..${st.maxLen ?? '∞'}`;
 }
 
-function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number): string {
+interface LeafRules {
+  readonly en: EnumRule | undefined;
+  readonly table: TableRule | undefined;
+  readonly time: CustomsTimeFormat | undefined;
+  readonly guid: boolean;
+}
+// Element definitions are unique per place in each message's tree, so a definition identifies
+// its message type and parent: the rules for a leaf are worked out once and kept.
+const leafRules = new WeakMap<object, LeafRules>();
+function rulesFor(ctx: Ctx, key: object, name: string, parent: string, st: Extract<SimpleType, { t: 'str' }>): LeafRules {
+  let r = leafRules.get(key);
+  if (!r) {
+    r = { en: enumFor(ctx.type, parent, name), table: tableFor(ctx.direction, name), time: timeFormatFor(name, st.len), guid: name === 'guid' };
+    leafRules.set(key, r);
+  }
+  return r;
+}
+
+export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number, key: object = def): string {
   const st = def.simple!;
   if (st.t === 'str') {
     const value = st.collapse ? raw.replace(/[\t\n\r ]+/g, ' ').trim() : raw;
-    const n = charLength(value);
+    // UTF-16 length is the character count unless there are surrogate pairs, which only shorten
+    // the count: the exact count is needed only when a lower bound or an excess is in play.
+    const n = st.len !== undefined || st.minLen !== undefined || (st.maxLen !== undefined && value.length > st.maxLen) ? charLength(value) : value.length;
     if ((st.len !== undefined && n !== st.len) || (st.minLen !== undefined && n < st.minLen) || (st.maxLen !== undefined && n > st.maxLen)) {
-      push(ctx.errors, '0002', 'CEB_LENGTH', path, { expected: lengthText(st), actual: n }, line);
+      push(ctx, ctx.errors, '0002', 'CEB_LENGTH', path, { expected: lengthText(st), actual: n }, line);
       return value;
     }
     if (value === '') return value;
-    const en = enumFor(ctx.type, parent, def.name);
+    const rules = rulesFor(ctx, key, def.name, parent, st);
+    const en = rules.en;
     if (en && !en.values.includes(value)) {
-      push(ctx.errors, ctx.paramCode ?? '0002', 'CEB_ENUM', path, { value, allowed: en.source }, line);
+      push(ctx, ctx.errors, ctx.paramCode ?? '0002', 'CEB_ENUM', path, { value, allowed: en.source }, line);
     }
-    const tr = tableFor(ctx.direction, def.name);
+    const tr = rules.table;
     if (tr) {
       if (tr.fixed !== undefined && value !== tr.fixed) {
-        push(ctx.errors, ctx.paramCode ?? 'CEB_ENUM', 'CEB_ENUM', path, { value, allowed: tr.fixed }, line);
+        push(ctx, ctx.errors, ctx.paramCode ?? 'CEB_ENUM', 'CEB_ENUM', path, { value, allowed: tr.fixed }, line);
       } else if (!inTable(tr.table, value)) {
-        push(tr.partial ? ctx.warnings : ctx.errors, ctx.paramCode ?? 'CEB_CODE_TABLE', 'CEB_CODE_TABLE', path, { value, table: tr.table }, line);
+        push(ctx, tr.partial ? ctx.warnings : ctx.errors, ctx.paramCode ?? 'CEB_CODE_TABLE', 'CEB_CODE_TABLE', path, { value, table: tr.table }, line);
       }
     }
-    const tf = timeFormatFor(def.name, st.len);
-    if (tf && !validTime(value, tf)) push(ctx.errors, ctx.paramCode ?? 'CEB_TIME', 'CEB_TIME', path, { value, format: tf }, line);
-    if (def.name === 'guid' && value !== value.toUpperCase()) push(ctx.warnings, 'CEB_GUID_CASE', 'CEB_GUID_CASE', path, { value }, line);
+    const tf = rules.time;
+    if (tf && !validTime(value, tf)) push(ctx, ctx.errors, ctx.paramCode ?? 'CEB_TIME', 'CEB_TIME', path, { value, format: tf }, line);
+    if (rules.guid && value !== value.toUpperCase()) push(ctx, ctx.warnings, 'CEB_GUID_CASE', 'CEB_GUID_CASE', path, { value }, line);
     return value;
   }
   // xs:decimal and xs:int collapse white space by definition; the model keeps the collapsed text.
   const value = raw.trim();
   if (st.t === 'dec') {
-    if (!checkDecimal(value, st)) push(ctx.errors, '0002', 'CEB_DECIMAL', path, { value, digits: st.digits ?? '∞', frac: st.frac ?? '∞' }, line);
+    if (!checkDecimal(value, st)) push(ctx, ctx.errors, '0002', 'CEB_DECIMAL', path, { value, digits: st.digits ?? '∞', frac: st.frac ?? '∞' }, line);
   } else if (!checkInt(value, st.digits)) {
-    push(ctx.errors, '0002', 'CEB_INT', path, { value, digits: st.digits ?? 10 }, line);
+    push(ctx, ctx.errors, '0002', 'CEB_INT', path, { value, digits: st.digits ?? 10 }, line);
   }
   return value;
 }
@@ -129,16 +154,16 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
     for (const a of def.attrs) {
       const v = attr(node, a.name);
       if (v === undefined) {
-        if (a.required) push(ctx.errors, '0002', 'CEB_REQUIRED', `${path}/@${a.name}`, {}, node.line);
+        if (a.required) push(ctx, ctx.errors, '0002', 'CEB_REQUIRED', `${path}/@${a.name}`, {}, node.pos);
         continue;
       }
-      out[a.name] = checkLeaf(ctx, { name: a.name, min: 1, max: 1, simple: a.simple }, v, `${path}/@${a.name}`, node.name, node.line);
+      out[a.name] = checkLeaf(ctx, { name: a.name, min: 1, max: 1, simple: a.simple }, v, `${path}/@${a.name}`, node.name, node.pos, a);
     }
   }
   for (const a of node.attrs ?? []) {
-    if (a.ns === '' && !def.attrs?.some((d) => d.name === a.name)) push(ctx.errors, '0002', 'CEB_ATTRIBUTE', path || '/', { name: a.name }, node.line);
+    if (a.ns === '' && !def.attrs?.some((d) => d.name === a.name)) push(ctx, ctx.errors, '0002', 'CEB_ATTRIBUTE', path || '/', { name: a.name }, node.pos);
   }
-  if (!isBlank(node.text)) push(ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.line);
+  if (node.text !== '' && !isBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.pos);
   const defs = def.children ?? [];
   const idx = indexOf(def);
   const counts = new Array<number>(defs.length).fill(0);
@@ -147,36 +172,36 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
     const j = idx.get(kid.name);
     const expectedNs = j === undefined ? CEB_NS : defs[j]!.ns === 'ds' ? DS_NS : CEB_NS;
     if (kid.ns !== expectedNs) {
-      push(ctx.errors, '0002', 'CEB_NAMESPACE', `${path}/${kid.name}`, { ns: kid.ns || '(none)' }, kid.line);
+      push(ctx, ctx.errors, '0002', 'CEB_NAMESPACE', `${path}/${kid.name}`, { ns: kid.ns || '(none)' }, kid.pos);
       continue;
     }
     if (j === undefined) {
       if (ctx.tolerant && EXTRA_ELEMENTS.has(`${defPath}/${kid.name}`)) {
-        push(ctx.warnings, 'CEB_DEFECT_EXTRA', 'CEB_DEFECT_EXTRA', `${path}/${kid.name}`, {}, kid.line);
+        push(ctx, ctx.warnings, 'CEB_DEFECT_EXTRA', 'CEB_DEFECT_EXTRA', `${path}/${kid.name}`, {}, kid.pos);
       } else {
-        push(ctx.errors, '0002', 'CEB_UNEXPECTED', path || '/', { name: kid.name }, kid.line);
+        push(ctx, ctx.errors, '0002', 'CEB_UNEXPECTED', path || '/', { name: kid.name }, kid.pos);
       }
       continue;
     }
     const cdef = defs[j]!;
     if (j < at) {
       if (counts[j]! >= cdef.max && cdef.max === 1 && ctx.tolerant) {
-        push(ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.line);
+        push(ctx, ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.pos);
       } else {
-        push(ctx.errors, '0002', 'CEB_OUT_OF_ORDER', `${path}/${kid.name}`, { name: kid.name, after: defs[at]!.name }, kid.line);
+        push(ctx, ctx.errors, '0002', 'CEB_OUT_OF_ORDER', `${path}/${kid.name}`, { name: kid.name, after: defs[at]!.name }, kid.pos);
       }
       continue;
     }
     for (; at < j; at++) {
-      if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.line);
+      if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.pos);
     }
     const n = counts[j]!;
     if (n >= cdef.max) {
       if (cdef.max === 1 && ctx.tolerant) {
-        push(ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.line);
+        push(ctx, ctx.warnings, 'CEB_DEFECT_DUPLICATE', 'CEB_DEFECT_DUPLICATE', `${path}/${kid.name}`, {}, kid.pos);
       } else if (n === cdef.max) {
         const top = defPath.split('/').length <= 2;
-        push(ctx.errors, (top ? ctx.overLimitCode : undefined) ?? '0002', 'CEB_TOO_MANY', `${path}/${kid.name}`, { max: cdef.max, actual: (node.kids ?? []).filter((k) => k.name === kid.name).length }, kid.line);
+        push(ctx, ctx.errors, (top ? ctx.overLimitCode : undefined) ?? '0002', 'CEB_TOO_MANY', `${path}/${kid.name}`, { max: cdef.max, actual: (node.kids ?? []).filter((k) => k.name === kid.name).length }, kid.pos);
       }
       counts[j] = n + 1;
       continue;
@@ -188,8 +213,9 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
     else out[kid.name] = value;
   }
   for (; at < defs.length; at++) {
-    if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.line);
+    if (counts[at]! < defs[at]!.min) missing(ctx, defs[at]!, path, defPath, out, index, node.pos);
   }
+  checkSequence(ctx, out, path, node.pos);
   return out;
 }
 
@@ -198,16 +224,16 @@ function missing(ctx: Ctx, def: ElementDef, path: string, defPath: string, out: 
   if (repair) {
     const { value, rule } = repair(index);
     out[def.name] = value;
-    push(ctx.warnings, 'CEB_DEFECT_REPAIRED', 'CEB_DEFECT_REPAIRED', `${path}/${def.name}`, { value, rule }, line);
+    push(ctx, ctx.warnings, 'CEB_DEFECT_REPAIRED', 'CEB_DEFECT_REPAIRED', `${path}/${def.name}`, { value, rule }, line);
     return;
   }
-  push(ctx.errors, '0002', 'CEB_REQUIRED', `${path}/${def.name}`, {}, line);
+  push(ctx, ctx.errors, '0002', 'CEB_REQUIRED', `${path}/${def.name}`, {}, line);
 }
 
 function decodeNode(ctx: Ctx, node: XNode, def: ElementDef, path: string, defPath: string, index: number, parent: string): unknown {
   if (def.simple) {
-    if (node.kids) push(ctx.errors, '0002', 'CEB_UNEXPECTED', path, { name: node.kids[0]!.name }, node.line);
-    return checkLeaf(ctx, def, node.text, path, parent, node.line);
+    if (node.kids) push(ctx, ctx.errors, '0002', 'CEB_UNEXPECTED', path, { name: node.kids[0]!.name }, node.pos);
+    return checkLeaf(ctx, def, node.text, path, parent, node.pos);
   }
   if (def.signature) return { xml: serializeFragment(node) } satisfies XmlFragment;
   if (def.any) return { xml: (node.kids ?? []).map((k) => serializeFragment(k)).join('') } satisfies XmlFragment;
@@ -221,30 +247,26 @@ export interface DecodeOutcome {
 }
 
 /** Decodes `root` as `type` of `edition`; the caller has checked the type exists in that edition. */
-export function decodeMessage(root: XNode, type: string, edition: Edition, tolerant: boolean): DecodeOutcome {
+export function newCtx(type: string, edition: Edition, tolerant: boolean, src?: string): Ctx {
   const info = messages.get(type)!;
-  const def = rootDef(type, edition)!;
-  const ctx: Ctx = {
+  return {
     type, edition, direction: info.direction, paramCode: info.paramCode, overLimitCode: info.overLimitCode,
     tolerant, errors: [], warnings: [],
+    lineOf: (pos) => (src === undefined ? undefined : lineAt(src, pos)),
   };
-  const message = decodeComplex(ctx, root, def, '', type, 0);
-  checkSplit(ctx, message);
-  return { message, errors: ctx.errors, warnings: ctx.warnings };
 }
 
-/** msgCount / msgSeqNo inside one message: a sequence number cannot exceed the count. */
-function checkSplit(ctx: Ctx, message: Model): void {
-  const visit = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}/${i}`));
-    else if (v && typeof v === 'object' && !('xml' in v)) {
-      const o = v as Model;
-      if (typeof o.msgCount === 'string' && typeof o.msgSeqNo === 'string' && o.msgCount !== '' && o.msgSeqNo !== '') {
-        const count = Number(o.msgCount), seq = Number(o.msgSeqNo);
-        if (seq < 1 || seq > count) push(ctx.errors, ctx.paramCode ?? 'CEB_SEQUENCE', 'CEB_SEQUENCE', `${path}/msgSeqNo`, { seq, count });
-      }
-      for (const [k, x] of Object.entries(o)) visit(x, `${path}/${k}`);
-    }
-  };
-  visit(message, '');
+/** msgCount / msgSeqNo of a split message: the sequence number runs from 1 to the count. */
+export function checkSequence(ctx: Ctx, out: Model, path: string, at: number): void {
+  if (typeof out.msgSeqNo === 'string' && typeof out.msgCount === 'string' && out.msgSeqNo !== '' && out.msgCount !== '') {
+    const count = Number(out.msgCount), seq = Number(out.msgSeqNo);
+    if (seq < 1 || seq > count) push(ctx, ctx.errors, ctx.paramCode ?? 'CEB_SEQUENCE', 'CEB_SEQUENCE', `${path}/msgSeqNo`, { seq, count }, at);
+  }
+}
+
+export function decodeMessage(root: XNode, type: string, edition: Edition, tolerant: boolean, src?: string): DecodeOutcome {
+  const def = rootDef(type, edition)!;
+  const ctx = newCtx(type, edition, tolerant, src);
+  const message = decodeComplex(ctx, root, def, '', type, 0);
+  return { message, errors: ctx.errors, warnings: ctx.warnings };
 }

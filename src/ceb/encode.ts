@@ -27,7 +27,22 @@ function leafText(v: unknown, path: string): string {
   throw new ModelError(path, `expected text, got ${v === null ? 'null' : typeof v}`);
 }
 
-function writeChildren(parts: string[], def: ElementDef, value: Record<string, unknown>, path: string, depth: number, pretty: boolean): void {
+// Start and end tags per definition, built once.
+const tags = new WeakMap<ElementDef, readonly [string, string]>();
+function tagsOf(def: ElementDef): readonly [string, string] {
+  let t = tags.get(def);
+  if (!t) {
+    t = [`<ceb:${def.name}>`, `</ceb:${def.name}>`];
+    tags.set(def, t);
+  }
+  return t;
+}
+
+interface Out {
+  s: string;
+}
+
+function writeChildren(parts: Out, def: ElementDef, value: Record<string, unknown>, path: string, depth: number, pretty: boolean): void {
   for (const c of def.children ?? []) {
     const v = value[c.name];
     if (v === undefined) continue;
@@ -41,37 +56,39 @@ function writeChildren(parts: string[], def: ElementDef, value: Record<string, u
   }
 }
 
-function writeElement(parts: string[], def: ElementDef, v: unknown, path: string, depth: number, pretty: boolean): void {
+function writeElement(out: Out, def: ElementDef, v: unknown, path: string, depth: number, pretty: boolean): void {
   const indent = pretty ? '\n' + '\t'.repeat(depth) : '';
+  const [open, close] = tagsOf(def);
   if (def.signature || def.any) {
     const xml = (v as XmlFragment | undefined)?.xml;
     if (typeof xml !== 'string') throw new ModelError(path, 'expected {xml: "…"}');
-    parts.push(def.signature ? indent + xml : `${indent}<ceb:${def.name}>${xml}</ceb:${def.name}>`);
+    out.s += def.signature ? indent + xml : indent + open + xml + close;
     return;
   }
   if (def.simple) {
-    parts.push(`${indent}<ceb:${def.name}>${escapeText(leafText(v, path))}</ceb:${def.name}>`);
+    if (typeof v !== 'string') leafText(v, path);
+    out.s += indent + open + escapeText(v as string) + close;
     return;
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ModelError(path, 'expected an object');
-  parts.push(`${indent}<ceb:${def.name}>`);
-  writeChildren(parts, def, v as Record<string, unknown>, path, depth + 1, pretty);
-  parts.push(`${indent}</ceb:${def.name}>`);
+  out.s += indent + open;
+  writeChildren(out, def, v as Record<string, unknown>, path, depth + 1, pretty);
+  out.s += indent + close;
 }
 
 export function encodeMessage(type: string, model: Record<string, unknown>, options: WriteOptions = {}): string {
   const def = rootDef(type, options.edition ?? '202205');
   if (!def) throw new ModelError('/', `unknown message type ${type}`);
   const pretty = options.pretty ?? false;
-  const parts: string[] = [];
-  if (options.declaration !== false) parts.push('<?xml version="1.0" encoding="UTF-8"?>' + (pretty ? '\n' : ''));
+  const parts: Out = { s: '' };
+  if (options.declaration !== false) parts.s += '<?xml version="1.0" encoding="UTF-8"?>' + (pretty ? '\n' : '');
   let attrs = '';
   for (const a of def.attrs ?? []) {
     const v = model[a.name];
     if (v !== undefined) attrs += ` ${a.name}="${escapeAttr(leafText(v, `/@${a.name}`))}"`;
   }
-  parts.push(`<ceb:${type}${attrs} xmlns:ceb="${CEB_NS}">`);
+  parts.s += `<ceb:${type}${attrs} xmlns:ceb="${CEB_NS}">`;
   writeChildren(parts, def, model, '', 1, pretty);
-  parts.push(pretty ? `\n</ceb:${type}>\n` : `</ceb:${type}>`);
-  return parts.join('');
+  parts.s += pretty ? `\n</ceb:${type}>\n` : `</ceb:${type}>`;
+  return parts.s;
 }

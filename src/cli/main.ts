@@ -16,6 +16,14 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
   silkgate enterprise show ID|USCC|CUSTOMS_CODE [--json]
   silkgate enterprise token ID|USCC [--label L]   issue an API token (shown once)
 
+  silkgate ceb check FILE|DIR…             one JSON line per file {file, messageType, version, valid, errors, warnings}
+  silkgate ceb parse FILE                  the message as JSON
+  silkgate ceb render FILE.json [--pretty] the XML of a JSON model (as printed by parse)
+  silkgate ceb wrap FILE --sender DXPID    wrap in a DxpMsg (add --msg-id --end-node --sta-node for DxpMsgSv)
+  silkgate ceb unwrap FILE                 the business message inside a DxpMsg / DxpMsgSv
+  silkgate ceb receipt FILE                the CEB900 format receipt for a message that fails its checks
+  (ceb options: --edition 202205|2018 to force the edition, --strict to make known defects errors)
+
 Common: --data DIR (SILKGATE_DATA, default ./data), --db postgres://… (DATABASE_URL), --lang en|zh-CN
 `;
 
@@ -36,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   try {
+    // The codec commands need no database or configuration.
+    if (command === 'ceb') return await (await import('./ceb.js')).cebCommand(argv.slice(argv.indexOf('ceb') + 1).filter((a, i, all) => !(a === '--lang' || all[i - 1] === '--lang')), locale);
     const config = loadConfig({
       port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
       db: values.db as string | undefined, zone: values.zone as string | undefined, logLevel: values['log-level'] as string | undefined,

@@ -40,7 +40,15 @@ export interface XNode {
   text: string;
   /** Namespace declarations made on this element: prefix ('' for default) → URI. */
   decls: Record<string, string> | null;
-  readonly line: number;
+  /** Offset of the start tag in the source text; lineAt() turns it into a line number. */
+  readonly pos: number;
+}
+
+/** The 1-based line of an offset. Lines are counted only when an error needs one. */
+export function lineAt(src: string, pos: number): number {
+  let line = 1;
+  for (let i = src.indexOf('\n'); i >= 0 && i < pos; i = src.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 export type XmlErrorCode =
@@ -76,106 +84,121 @@ function lineAtByte(bytes: Uint8Array): number {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0xc0;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7;
-}
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 
-/** XML 1.0 Char production: refuses control characters that XML forbids. */
-function checkChars(s: string, line: number): void {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13) throw new XmlError('XML_MALFORMED', `character U+${c.toString(16).padStart(4, '0')} is not allowed in XML`, line);
-    if (c === 0xfffe || c === 0xffff) throw new XmlError('XML_MALFORMED', 'non-character in text', line);
+/** Decodes the five predefined entities and character references; any other entity is refused. */
+export function decodeEntities(s: string, at = 0, src = ''): string {
+  const fail = (code: XmlErrorCode, detail: string, pos: number): never => {
+    throw new XmlError(code, detail, src ? lineAt(src, pos) : 0);
+  };
+  let out = '';
+  let last = 0;
+  for (let i = s.indexOf('&'); i >= 0; i = s.indexOf('&', last)) {
+    out += s.slice(last, i);
+    const semi = s.indexOf(';', i);
+    if (semi < 0 || semi - i > 12) fail('XML_MALFORMED', 'unterminated entity reference', at + i);
+    const name = s.slice(i + 1, semi);
+    if (name.charCodeAt(0) === 35) {
+      const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      const valid = Number.isInteger(code) && (code === 9 || code === 10 || code === 13 || (code >= 32 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff));
+      if (!valid || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(name)) fail('XML_MALFORMED', `bad character reference &${name};`, at + i);
+      out += String.fromCodePoint(code);
+    } else {
+      const v = ENTITIES[name];
+      // Any other entity would need a DTD, which is refused: report it as undeclared.
+      if (v === undefined) fail('XML_MALFORMED', `undeclared entity &${name};`, at + i);
+      out += v;
+    }
+    last = semi + 1;
+  }
+  return out + s.slice(last);
+}
+
+export const BAD_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const NOT_SPACE = /[^ \t\r\n]/;
+// XML names: a start character, then name characters (XML 1.0 §2.3, with non-ASCII accepted wholesale).
+const NAME = /[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/y;
+const SPACES = /[ \t\r\n]*/y;
+
+/** One namespace scope: the declarations of one element over its parent's, with a cache of resolved names. */
+class Scope {
+  private readonly names = new Map<string, readonly [string, string]>();
+  constructor(private readonly parent: Scope | null, private readonly decls: Record<string, string>) {}
+  uri(prefix: string): string | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const u = s.decls[prefix];
+      if (u !== undefined) return u;
+    }
+    return undefined;
+  }
+  /** [namespace, local name] of a qualified name; undefined for an undeclared prefix. */
+  resolve(qname: string): readonly [string, string] | undefined {
+    let r = this.names.get(qname);
+    if (r === undefined) {
+      const colon = qname.indexOf(':');
+      const uri = this.uri(colon < 0 ? '' : qname.slice(0, colon));
+      if (uri === undefined && colon >= 0) return undefined;
+      r = [uri ?? '', colon < 0 ? qname : qname.slice(colon + 1)];
+      this.names.set(qname, r);
+    }
+    return r;
   }
 }
 
 export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): XNode {
-  let src = typeof input === 'string' ? input : decodeUtf8(input, limits);
+  return parseDocument(input, limits).root;
+}
+
+/** Parses and also returns the decoded text, so positions can become line numbers. */
+export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): { root: XNode; src: string } {
   if (typeof input === 'string' && input.length > limits.maxBytes) {
     throw new XmlError('XML_TOO_LARGE', `${input.length} characters > ${limits.maxBytes}`, 0);
   }
+  let src = typeof input === 'string' ? input : decodeUtf8(input, limits);
   if (src.charCodeAt(0) === 0xfeff) src = src.slice(1);
   const n = src.length;
   let pos = 0;
-  let line = 1;
   let elements = 0;
   const stack: XNode[] = [];
-  const scopes: Record<string, string>[] = [{ xml: XML_NS }];
+  const scopes: Scope[] = [new Scope(null, { xml: XML_NS })];
   let root: XNode | null = null;
 
-  const fail = (code: XmlErrorCode, detail: string): never => {
-    throw new XmlError(code, detail, line);
-  };
-  const countLines = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (src.charCodeAt(i) === 10) line++;
+  const fail = (code: XmlErrorCode, detail: string, at = pos): never => {
+    throw new XmlError(code, detail, lineAt(src, at));
   };
 
-  function decodeEntities(s: string): string {
-    if (s.indexOf('&') < 0) return s;
-    let out = '';
-    let last = 0;
-    for (let i = s.indexOf('&'); i >= 0; i = s.indexOf('&', last)) {
-      out += s.slice(last, i);
-      const semi = s.indexOf(';', i);
-      if (semi < 0 || semi - i > 12) fail('XML_MALFORMED', 'unterminated entity reference');
-      const name = s.slice(i + 1, semi);
-      if (name.charCodeAt(0) === 35) {
-        const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        const valid = Number.isInteger(code) && (code === 9 || code === 10 || code === 13 || (code >= 32 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff));
-        if (!valid || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(name)) fail('XML_MALFORMED', `bad character reference &${name};`);
-        out += String.fromCodePoint(code);
-      } else {
-        const v = ENTITIES[name];
-        // Any other entity would need a DTD, which is refused: report it as undeclared.
-        if (v === undefined) fail('XML_MALFORMED', `undeclared entity &${name};`);
-        out += v;
-      }
-      last = semi + 1;
-    }
-    return out + s.slice(last);
-  }
-
-  function appendText(raw: string) {
-    const top = stack[stack.length - 1];
-    if (!top) {
-      for (let i = 0; i < raw.length; i++) if (!isSpace(raw.charCodeAt(i))) fail('XML_MALFORMED', 'text outside the root element');
-      return;
-    }
-    if (raw.indexOf('<') >= 0) fail('XML_MALFORMED', '"<" in text');
-    checkChars(raw, line);
-    const text = decodeEntities(raw);
-    if (top.text.length + text.length > limits.maxTextLength) fail('XML_TEXT_TOO_LONG', `text of <${top.qname}> exceeds ${limits.maxTextLength} characters`);
+  function addText(top: XNode, text: string, at: number) {
+    if (BAD_CHARS.test(text)) fail('XML_MALFORMED', 'a control character that XML does not allow', at);
+    if (top.text.length + text.length > limits.maxTextLength) fail('XML_TEXT_TOO_LONG', `text of <${top.qname}> exceeds ${limits.maxTextLength} characters`, at);
     top.text = top.text.length ? top.text + text : text;
   }
 
+  function appendText(from: number, to: number) {
+    const top = stack[stack.length - 1];
+    const blank = !NOT_SPACE.test(src.slice(from, to));
+    if (!top) {
+      if (!blank) fail('XML_MALFORMED', 'text outside the root element', from);
+      return;
+    }
+    // White space between child elements is layout, not content: not kept.
+    if (blank && top.kids) return;
+    const raw = src.slice(from, to);
+    addText(top, raw.indexOf('&') < 0 ? raw : decodeEntities(raw, from, src), from);
+  }
+
   function readName(): string {
-    const start = pos;
-    if (pos >= n) fail('XML_TRUNCATED', 'document ends inside a tag');
-    if (!isNameStart(src.charCodeAt(pos))) fail('XML_MALFORMED', `bad name start "${src[pos]}"`);
-    pos++;
-    while (pos < n && isNameChar(src.charCodeAt(pos))) pos++;
-    if (pos - start > 256) fail('XML_MALFORMED', 'name too long');
-    return src.slice(start, pos);
+    NAME.lastIndex = pos;
+    const m = NAME.exec(src);
+    if (!m) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', pos >= n ? 'document ends inside a tag' : `bad name start "${src[pos]}"`);
+    const name = m![0];
+    if (name.length > 256) fail('XML_MALFORMED', 'name too long');
+    pos += name.length;
+    return name;
   }
   function skipSpace() {
-    while (pos < n) {
-      const c = src.charCodeAt(pos);
-      if (!isSpace(c)) break;
-      if (c === 10) line++;
-      pos++;
-    }
-  }
-  function resolve(prefix: string, scope: Record<string, string>): string {
-    const uri = scope[prefix];
-    if (uri === undefined) {
-      if (prefix === '') return '';
-      fail('XML_UNBOUND_PREFIX', `namespace prefix "${prefix}" is not declared`);
-    }
-    return uri as string;
+    SPACES.lastIndex = pos;
+    SPACES.exec(src);
+    pos = SPACES.lastIndex;
   }
 
   // XML declaration: optional, first thing; only UTF-8 is accepted.
@@ -185,35 +208,120 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
     const decl = src.slice(0, end);
     const enc = /encoding\s*=\s*["']([^"']+)["']/.exec(decl);
     if (enc && !/^utf-?8$/i.test(enc[1]!)) fail('XML_ENCODING', `encoding ${enc[1]} is not supported; send UTF-8`);
-    countLines(0, end);
     pos = end + 2;
   }
 
   while (pos < n) {
     const lt = src.indexOf('<', pos);
     if (lt < 0) {
-      appendText(src.slice(pos));
-      countLines(pos, n);
+      appendText(pos, n);
       pos = n;
       break;
     }
-    if (lt > pos) {
-      const raw = src.slice(pos, lt);
-      appendText(raw);
-      countLines(pos, lt);
+    if (lt > pos) appendText(pos, lt);
+    if (src.charCodeAt(lt + 1) !== 47 && src.charCodeAt(lt + 1) !== 33 && src.charCodeAt(lt + 1) !== 63) {
+      // Start tag.
+      pos = lt + 1;
+      if (root && !stack.length) fail('XML_MALFORMED', 'more than one root element', lt);
+      if (stack.length >= limits.maxDepth) fail('XML_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`, lt);
+      if (++elements > limits.maxElements) fail('XML_TOO_MANY_ELEMENTS', `more than ${limits.maxElements} elements`, lt);
+      const qname = readName();
+      let raw: { qname: string; value: string }[] | null = null;
+      let selfClosing = false;
+      let ch = src.charCodeAt(pos);
+      if (ch === 62) pos++;
+      else {
+        for (;;) {
+          const before = pos;
+          skipSpace();
+          if (pos >= n) fail('XML_TRUNCATED', `document ends inside <${qname}>`);
+          ch = src.charCodeAt(pos);
+          if (ch === 62) { pos++; break; }
+          if (ch === 47) {
+            if (src.charCodeAt(pos + 1) !== 62) fail('XML_MALFORMED', `bad "/" in <${qname}>`);
+            pos += 2;
+            selfClosing = true;
+            break;
+          }
+          if (pos === before) fail('XML_MALFORMED', `attributes of <${qname}> must be separated by spaces`);
+          const aname = readName();
+          skipSpace();
+          if (src.charCodeAt(pos) !== 61) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `attribute ${aname} of <${qname}> has no value`);
+          pos++;
+          skipSpace();
+          const q = src.charCodeAt(pos);
+          if (q !== 34 && q !== 39) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `attribute ${aname} of <${qname}> is not quoted`);
+          const end = src.indexOf(q === 34 ? '"' : "'", pos + 1);
+          if (end < 0) fail('XML_TRUNCATED', `unterminated attribute ${aname}`);
+          const rawValue = src.slice(pos + 1, end);
+          if (rawValue.indexOf('<') >= 0) fail('XML_MALFORMED', `"<" in attribute ${aname}`);
+          if (BAD_CHARS.test(rawValue)) fail('XML_MALFORMED', `a control character in attribute ${aname}`);
+          raw ??= [];
+          if (raw.some((a) => a.qname === aname)) fail('XML_MALFORMED', `attribute ${aname} repeated on <${qname}>`);
+          if (raw.length >= limits.maxAttributes) fail('XML_TOO_MANY_ATTRIBUTES', `<${qname}> has more than ${limits.maxAttributes} attributes`);
+          // Attribute-value normalisation (XML 1.0 §3.3.3): white space characters become spaces.
+          const norm = /[\t\n\r]/.test(rawValue) ? rawValue.replace(/[\t\n\r]/g, ' ') : rawValue;
+          raw.push({ qname: aname, value: norm.indexOf('&') < 0 ? norm : decodeEntities(norm, pos, src) });
+          pos = end + 1;
+        }
+      }
+      let scope = scopes[scopes.length - 1]!;
+      let decls: Record<string, string> | null = null;
+      let attrs: XAttr[] | null = null;
+      if (raw) {
+        for (const a of raw) {
+          if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) {
+            decls ??= {};
+            decls[a.qname === 'xmlns' ? '' : a.qname.slice(6)] = a.value;
+          }
+        }
+        if (decls) scope = new Scope(scope, decls);
+        for (const a of raw) {
+          if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) continue;
+          // Unprefixed attributes are in no namespace (Namespaces in XML §6.2).
+          const r = a.qname.indexOf(':') < 0 ? (['', a.qname] as const) : scope.resolve(a.qname);
+          if (!r) fail('XML_UNBOUND_PREFIX', `namespace prefix of ${a.qname} is not declared`, lt);
+          (attrs ??= []).push({ ns: r![0], name: r![1], qname: a.qname, value: a.value });
+        }
+      }
+      const r = scope.resolve(qname);
+      if (!r) fail('XML_UNBOUND_PREFIX', `namespace prefix of ${qname} is not declared`, lt);
+      const node: XNode = { ns: r![0], name: r![1], qname, attrs, kids: null, text: '', decls, pos: lt };
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        if (parent.kids) parent.kids.push(node);
+        else {
+          parent.kids = [node];
+          // Layout white space before the first child is not content either.
+          if (parent.text && !NOT_SPACE.test(parent.text)) parent.text = '';
+        }
+      } else root = node;
+      if (!selfClosing) {
+        stack.push(node);
+        scopes.push(scope);
+      }
+      continue;
     }
     pos = lt + 1;
     const c = src.charCodeAt(pos);
     if (c === 47) {
       // </name>
-      pos++;
-      const qname = readName();
-      skipSpace();
-      if (src.charCodeAt(pos) !== 62) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `bad end tag </${qname}`);
-      pos++;
       const top = stack.pop();
-      if (!top) fail('XML_MALFORMED', `end tag </${qname}> without a start tag`);
-      if (top!.qname !== qname) fail('XML_MALFORMED', `end tag </${qname}> does not match <${top!.qname}>`);
+      if (!top) fail('XML_MALFORMED', 'end tag without a start tag', lt);
+      const q = top!.qname;
+      if (src.startsWith(q, pos + 1)) {
+        pos += 1 + q.length;
+        if (src.charCodeAt(pos) !== 62) skipSpace();
+        if (src.charCodeAt(pos) !== 62) {
+          if (pos >= n) fail('XML_TRUNCATED', `document ends inside </${q}`, lt);
+          fail('XML_MALFORMED', `end tag does not match <${q}>`, lt);
+        }
+        pos++;
+      } else {
+        pos++;
+        const name = pos < n ? readName() : '';
+        fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `end tag </${name}> does not match <${q}>`, lt);
+      }
       scopes.pop();
       continue;
     }
@@ -221,112 +329,30 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
       // <!-- comment -->, <![CDATA[ ]]>, anything else (DOCTYPE, ENTITY …) is refused
       if (src.startsWith('!--', pos)) {
         const end = src.indexOf('-->', pos + 3);
-        if (end < 0) fail('XML_TRUNCATED', 'unterminated comment');
-        countLines(pos, end);
+        if (end < 0) fail('XML_TRUNCATED', 'unterminated comment', lt);
         pos = end + 3;
         continue;
       }
       if (src.startsWith('![CDATA[', pos)) {
-        if (!stack.length) fail('XML_MALFORMED', 'CDATA outside the root element');
+        const top = stack[stack.length - 1];
+        if (!top) fail('XML_MALFORMED', 'CDATA outside the root element', lt);
         const end = src.indexOf(']]>', pos + 8);
-        if (end < 0) fail('XML_TRUNCATED', 'unterminated CDATA section');
-        const text = src.slice(pos + 8, end);
-        checkChars(text, line);
-        const top = stack[stack.length - 1]!;
-        if (top.text.length + text.length > limits.maxTextLength) fail('XML_TEXT_TOO_LONG', `text of <${top.qname}> exceeds ${limits.maxTextLength} characters`);
-        top.text += text;
-        countLines(pos, end);
+        if (end < 0) fail('XML_TRUNCATED', 'unterminated CDATA section', lt);
+        addText(top!, src.slice(pos + 8, end), lt);
         pos = end + 3;
         continue;
       }
-      fail('XML_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
+      fail('XML_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted', lt);
     }
-    if (c === 63) {
-      // Processing instruction: skipped (a second XML declaration is an error).
-      if (src.startsWith('?xml', pos) && isSpace(src.charCodeAt(pos + 4))) fail('XML_MALFORMED', 'XML declaration not at the start');
-      const end = src.indexOf('?>', pos);
-      if (end < 0) fail('XML_TRUNCATED', 'unterminated processing instruction');
-      countLines(pos, end);
-      pos = end + 2;
-      continue;
-    }
-    // Start tag.
-    if (root && !stack.length) fail('XML_MALFORMED', 'more than one root element');
-    if (stack.length >= limits.maxDepth) fail('XML_TOO_DEEP', `nesting deeper than ${limits.maxDepth}`);
-    if (++elements > limits.maxElements) fail('XML_TOO_MANY_ELEMENTS', `more than ${limits.maxElements} elements`);
-    const startLine = line;
-    const qname = readName();
-    let raw: { qname: string; value: string }[] | null = null;
-    let selfClosing = false;
-    for (;;) {
-      const before = pos;
-      skipSpace();
-      if (pos >= n) fail('XML_TRUNCATED', `document ends inside <${qname}>`);
-      const ch = src.charCodeAt(pos);
-      if (ch === 62) { pos++; break; }
-      if (ch === 47) {
-        if (src.charCodeAt(pos + 1) !== 62) fail('XML_MALFORMED', `bad "/" in <${qname}>`);
-        pos += 2;
-        selfClosing = true;
-        break;
-      }
-      if (pos === before) fail('XML_MALFORMED', `attributes of <${qname}> must be separated by spaces`);
-      const aname = readName();
-      skipSpace();
-      if (src.charCodeAt(pos) !== 61) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `attribute ${aname} of <${qname}> has no value`);
-      pos++;
-      skipSpace();
-      const q = src.charCodeAt(pos);
-      if (q !== 34 && q !== 39) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', `attribute ${aname} of <${qname}> is not quoted`);
-      const end = src.indexOf(q === 34 ? '"' : "'", pos + 1);
-      if (end < 0) fail('XML_TRUNCATED', `unterminated attribute ${aname}`);
-      const rawValue = src.slice(pos + 1, end);
-      if (rawValue.indexOf('<') >= 0) fail('XML_MALFORMED', `"<" in attribute ${aname}`);
-      checkChars(rawValue, line);
-      countLines(pos, end);
-      pos = end + 1;
-      raw ??= [];
-      if (raw.some((a) => a.qname === aname)) fail('XML_MALFORMED', `attribute ${aname} repeated on <${qname}>`);
-      if (raw.length >= limits.maxAttributes) fail('XML_TOO_MANY_ATTRIBUTES', `<${qname}> has more than ${limits.maxAttributes} attributes`);
-      // Attribute-value normalisation (XML 1.0 §3.3.3): white space characters become spaces.
-      raw.push({ qname: aname, value: decodeEntities(rawValue.replace(/[\t\n\r]/g, ' ')) });
-    }
-    let scope = scopes[scopes.length - 1]!;
-    let decls: Record<string, string> | null = null;
-    let attrs: XAttr[] | null = null;
-    if (raw) {
-      for (const a of raw) {
-        if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) {
-          decls ??= {};
-          decls[a.qname === 'xmlns' ? '' : a.qname.slice(6)] = a.value;
-        }
-      }
-      if (decls) scope = Object.assign(Object.create(scope) as Record<string, string>, decls);
-      for (const a of raw) {
-        if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) continue;
-        const colon = a.qname.indexOf(':');
-        // Unprefixed attributes are in no namespace (Namespaces in XML §6.2).
-        const ans = colon < 0 ? '' : resolve(a.qname.slice(0, colon), scope);
-        (attrs ??= []).push({ ns: ans, name: colon < 0 ? a.qname : a.qname.slice(colon + 1), qname: a.qname, value: a.value });
-      }
-    }
-    const colon = qname.indexOf(':');
-    const node: XNode = {
-      ns: resolve(colon < 0 ? '' : qname.slice(0, colon), scope),
-      name: colon < 0 ? qname : qname.slice(colon + 1),
-      qname, attrs, kids: null, text: '', decls, line: startLine,
-    };
-    const parent = stack[stack.length - 1];
-    if (parent) (parent.kids ??= []).push(node);
-    else root = node;
-    if (!selfClosing) {
-      stack.push(node);
-      scopes.push(scope);
-    }
+    // Processing instruction: skipped (a second XML declaration is an error).
+    if (src.startsWith('?xml', pos) && isSpace(src.charCodeAt(pos + 4))) fail('XML_MALFORMED', 'XML declaration not at the start', lt);
+    const end = src.indexOf('?>', pos);
+    if (end < 0) fail('XML_TRUNCATED', 'unterminated processing instruction', lt);
+    pos = end + 2;
   }
   if (stack.length) fail('XML_TRUNCATED', `document ends before </${stack[stack.length - 1]!.qname}>`);
   if (!root) fail('XML_NO_ROOT', 'no root element');
-  return root!;
+  return { root: root!, src };
 }
 
 /** The text of an attribute in no namespace, or undefined. */
