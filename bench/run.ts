@@ -1,8 +1,9 @@
 // npm run bench: every capability's benchmarks, one line per figure with its same-run baseline.
 import { line, type Figure } from './stats.js';
 import { registryBench } from './registry.bench.js';
+import { cebBench } from './ceb.bench.js';
 
-const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench]];
+const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench]];
 const only = process.argv[2];
 
 for (const [name, bench] of benches) {

@@ -104,3 +104,61 @@ describe('silkgate serve', () => {
     expect(await exit).toBe(0);
   });
 });
+
+describe('silkgate ceb', () => {
+  const fixture = join(import.meta.dirname, 'fixtures/ceb/ceb311-realistic.xml');
+
+  it('checks files: one JSON line each, exit 0 only when all are valid', async () => {
+    const good = await silkgate('ceb', 'check', fixture);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toEqual({ file: fixture, messageType: 'CEB311Message', version: '202205', valid: true, errors: [], warnings: [] });
+    const bad = join(dir, 'bad311.xml');
+    writeFileSync(bad, readFileSync(fixture, 'utf8').replace('<ceb:currency>142</ceb:currency>', '<ceb:currency>502</ceb:currency>'));
+    const both = await silkgate('ceb', 'check', fixture, bad, '--lang', 'en');
+    expect(both.code).toBe(1);
+    const lines = both.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.valid)).toEqual([true, false]);
+    expect(lines[1].errors[0]).toMatchObject({ code: '-301008', rule: 'CEB_ENUM', path: '/Order/0/OrderHead/currency', line: 20 });
+    expect(lines[1].errors[0].message).toContain('"502"');
+  });
+
+  it('parses to JSON and renders the JSON back to the same message', async () => {
+    const parsed = await silkgate('ceb', 'parse', fixture);
+    const json = join(dir, 'order.json');
+    writeFileSync(json, parsed.stdout);
+    const rendered = await silkgate('ceb', 'render', json);
+    expect(rendered.code).toBe(0);
+    const again = join(dir, 'again.xml');
+    writeFileSync(again, rendered.stdout);
+    expect(JSON.parse((await silkgate('ceb', 'parse', again)).stdout).message).toEqual(JSON.parse(parsed.stdout).message);
+  });
+
+  it('refuses to render a model with a number where text belongs', async () => {
+    const parsed = JSON.parse((await silkgate('ceb', 'parse', fixture)).stdout);
+    parsed.message.Order[0].OrderHead.goodsValue = 1286.5;
+    const json = join(dir, 'numeric.json');
+    writeFileSync(json, JSON.stringify(parsed));
+    const res = await silkgate('ceb', 'render', json);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('/Order/0/OrderHead/goodsValue');
+  });
+
+  it('wraps into a DxpMsg and unwraps back to the original bytes', async () => {
+    const wrapped = await silkgate('ceb', 'wrap', fixture, '--sender', 'DXPENT0000330782');
+    const env = join(dir, 'env.xml');
+    writeFileSync(env, wrapped.stdout);
+    const unwrapped = await silkgate('ceb', 'unwrap', env);
+    expect(unwrapped.code).toBe(0);
+    expect(unwrapped.stdout).toBe(readFileSync(fixture, 'utf8'));
+  });
+
+  it('renders a CEB900 receipt for a message that fails', async () => {
+    const bad = join(dir, 'hostile.xml');
+    writeFileSync(bad, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>');
+    const res = await silkgate('ceb', 'receipt', bad);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('<ceb:returnStatus>-1</ceb:returnStatus>');
+    expect(res.stdout).toContain('XML_DTD_FORBIDDEN');
+    expect(res.stdout).not.toContain('root:x:0');
+  });
+});

@@ -57,12 +57,32 @@ const isBlank = (s: string) => s.trim() === '';
 
 /** XSD decimal: [+-]digits[.digits]; totalDigits counts significant digits, as XML Schema does. */
 export function checkDecimal(value: string, st: { digits?: number; frac?: number }): boolean {
-  const m = /^[+-]?(\d*)(?:\.(\d*))?$/.exec(value);
-  if (!m || (m[1] === '' && (m[2] ?? '') === '')) return false;
-  const int = m[1]!.replace(/^0+/, '');
-  const frac = (m[2] ?? '').replace(/0+$/, '');
-  if (st.frac !== undefined && frac.length > st.frac) return false;
-  if (st.digits !== undefined && int.length + frac.length > st.digits) return false;
+  // One pass: optional sign, digits, optional point and digits; leading zeros of the integer part
+  // and trailing zeros of the fraction are not significant (XML Schema's totalDigits).
+  let i = 0;
+  const n = value.length;
+  if (n && (value.charCodeAt(0) === 43 || value.charCodeAt(0) === 45)) i++;
+  let intDigits = 0, seenNonZero = false, fracLen = 0, fracSig = 0, point = false, any = false;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (point) return false;
+      point = true;
+      continue;
+    }
+    if (c < 48 || c > 57) return false;
+    any = true;
+    if (point) {
+      fracLen++;
+      if (c !== 48) fracSig = fracLen;
+    } else if (seenNonZero || c !== 48) {
+      seenNonZero = true;
+      intDigits++;
+    }
+  }
+  if (!any) return false;
+  if (st.frac !== undefined && fracSig > st.frac) return false;
+  if (st.digits !== undefined && intDigits + fracSig > st.digits) return false;
   return true;
 }
 

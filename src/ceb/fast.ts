@@ -36,17 +36,6 @@ export function fastRead(src: string, tolerant: boolean, limits: XmlLimits = DEF
   }
 }
 
-const indexes = new WeakMap<ElementDef, Map<string, number>>();
-function childIndex(def: ElementDef): Map<string, number> {
-  let m = indexes.get(def);
-  if (!m) {
-    m = new Map(def.children!.filter((c) => !c.signature).map((c) => [c.name, def.children!.indexOf(c)]));
-    indexes.set(def, m);
-  }
-  return m;
-}
-const signatureIndex = (def: ElementDef): number => def.children!.findIndex((c) => c.signature);
-
 // Qualified names per prefix, built once and flattened (a concatenated string that is compared
 // again and again would otherwise be flattened on every comparison).
 const qnames = new Map<string, WeakMap<ElementDef, string>>();
@@ -152,15 +141,21 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
       let gt = src.indexOf('>', pos);
       if (gt < 0) bail();
       const empty = src.charCodeAt(gt - 1) === 47;
-      let j: number;
-      const colon = src.indexOf(':', pos + 1);
-      if (colon > 0 && colon < gt && src.startsWith('Signature', colon + 1) && (colon + 10 === gt || isWs(src.charCodeAt(colon + 10)))) {
-        j = signatureIndex(def);
-      } else {
-        if (p && (colon !== pos + p.length || !src.startsWith(p, pos + 1))) bail();
-        j = childIndex(def).get(src.slice(pos + 1 + p.length, empty ? gt - 1 : gt)) ?? -1;
+      // Which definition? In a valid message it is nearly always the current one or the next, so
+      // candidates are tried in sequence order by comparing qualified names in place.
+      let j = -1;
+      const nameEnd = empty ? gt - 1 : gt;
+      for (let k = at; k < defs.length; k++) {
+        const d = defs[k]!;
+        if (d.signature) {
+          const colon = src.indexOf(':', pos + 1);
+          if (colon > 0 && colon < gt && src.startsWith('Signature', colon + 1) && (colon + 10 === gt || isWs(src.charCodeAt(colon + 10)))) { j = k; break; }
+          continue;
+        }
+        const q = qnameOf(d);
+        if (pos + 1 + q.length === nameEnd && src.startsWith(q, pos + 1)) { j = k; break; }
       }
-      if (j < at) bail();
+      if (j < 0) bail();
       for (let k = at; k < j; k++) if (counts[k]! < defs[k]!.min) bail();
       const d = defs[j]!;
       if (counts[j]! >= d.max) bail();

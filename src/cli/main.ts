@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     // The codec commands need no database or configuration.
-    if (command === 'ceb') return await (await import('./ceb.js')).cebCommand(argv.slice(argv.indexOf('ceb') + 1).filter((a, i, all) => !(a === '--lang' || all[i - 1] === '--lang')), locale);
+    if (command === 'ceb') return await (await import('./ceb.js')).cebCommand(stripGlobal(argv.slice(argv.indexOf('ceb') + 1)), locale);
     const config = loadConfig({
       port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
       db: values.db as string | undefined, zone: values.zone as string | undefined, logLevel: values['log-level'] as string | undefined,
