@@ -84,9 +84,6 @@ describe.skipIf(!HAVE_CHROMIUM)(
       page.setDefaultTimeout(15_000);
       page.on('console', (msg) => {
         if (msg.type() !== 'error') return;
-        // Known defect, tolerated here only: web/index.html declares no icon and the server has no
-        // /favicon.ico route, so Chromium's automatic favicon request logs a 404. Any other 404 counts.
-        if (new URL(msg.location().url || base).pathname === '/favicon.ico') return;
         problems.push(`console error: ${msg.text()} (${msg.location().url})`);
       });
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -229,6 +226,13 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const row502 = page.locator('#codeRows tr', { has: page.locator('td:first-child', { hasText: /^502$/ }) });
       expect(await row502.locator('td').allTextContents()).toEqual(['502', '美元', 'USD', '']);
       expect(await page.locator('#codeInfo').innerText()).toMatch(new RegExp(`^${found.rows.length} rows? · `));
+    });
+
+    it('keeps the chosen code table and its search when the language changes', async () => {
+      await page.locator('#lang').click();
+      await expect.poll(() => page.locator('#codeTable').inputValue(), WAIT).toBe('currency');
+      await expect.poll(() => page.locator('#codeRows tr td:first-child').allTextContents(), WAIT).toContain('502');
+      expect(await page.locator('#codeRows tr').count()).toBeLessThan(5);
     });
 
     it('logged no console errors and no page errors along the way', () => {
