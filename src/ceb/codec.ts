@@ -1,11 +1,11 @@
 // The codec's public operations: read (parse + check), write, and check a model.
 import { text, type Text } from '../kernel/i18n/index.js';
-import { CEB_NS, messages } from './catalogue.js';
+import { CEB_NS, messages, rootDef } from './catalogue.js';
 import { decodeMessage, type CebIssue, type Model } from './decode.js';
 import { encodeMessage, ModelError, type WriteOptions } from './encode.js';
 import { fastRead } from './fast.js';
-import type { Direction, Edition } from './schema/types.js';
-import { DEFAULT_LIMITS, decodeUtf8, lineAt, parseDocument, XmlError, type XmlLimits, type XNode } from './xml/reader.js';
+import type { Direction, Edition, ElementDef } from './schema/types.js';
+import { DEFAULT_LIMITS, decodeUtf8, lineIndex, parseDocument, XmlError, type XmlLimits, type XNode } from './xml/reader.js';
 
 export interface ReadOptions {
   readonly limits?: XmlLimits;
@@ -36,9 +36,10 @@ function issue(code: string, rule: 'CEB_XML' | 'CEB_UNKNOWN_ROOT' | 'CEB_NAMESPA
 
 /** Reads a message from an already parsed tree (the DxpMsg unwrapper uses this). */
 export function readTree(root: XNode, options: ReadOptions = {}, src?: string): ReadResult {
-  const lineOf = (pos: number) => (src === undefined ? undefined : lineAt(src, pos));
+  const lines = src === undefined ? undefined : lineIndex(src);
+  const lineOf = (pos: number) => lines?.(pos);
   const tolerant = options.tolerant ?? true;
-  if (root.ns !== CEB_NS) return fail(issue('0002', 'CEB_NAMESPACE', '/', { ns: root.ns || '(none)' }, lineOf(root.pos)));
+  if (root.ns !== CEB_NS) return fail(issue('0002', 'CEB_NAMESPACE', '/', { ns: root.ns || '(none)', expected: CEB_NS }, lineOf(root.pos)));
   let type = root.name;
   const warnings: CebIssue[] = [];
   if (!messages.has(type) && tolerant && messages.has(`${type}Message`)) {
@@ -104,6 +105,7 @@ export function writeMessage(type: string, model: Model, options: WriteOptions =
 export function checkModel(type: string, model: Model, options: WriteOptions = {}): ReadResult {
   let xml: string;
   try {
+    checkShape(type, model, options.edition ?? '202205');
     xml = encodeMessage(type, model, options);
   } catch (err) {
     if (err instanceof ModelError) {
@@ -112,7 +114,23 @@ export function checkModel(type: string, model: Model, options: WriteOptions = {
     }
     throw err;
   }
-  return readMessage(xml, { tolerant: false });
+  return readMessage(xml, { tolerant: false, ...(options.edition ? { edition: options.edition } : {}) });
+}
+
+/** Properties the schema does not know would be dropped silently by the writer: refuse them. */
+function checkShape(type: string, model: Model, edition: Edition): void {
+  const def = rootDef(type, edition);
+  if (!def) return;
+  const visit = (d: ElementDef, v: unknown, path: string) => {
+    if (!v || typeof v !== 'object' || d.simple || d.signature || d.any) return;
+    const known = new Set([...(d.children ?? []).map((c) => c.name), ...(d.attrs ?? []).map((a) => a.name)]);
+    for (const [k, x] of Object.entries(v as Model)) {
+      if (!known.has(k)) throw new ModelError(`${path}/${k}`, `${d.name} has no field ${k}`);
+      const c = d.children?.find((cd) => cd.name === k);
+      if (c) (Array.isArray(x) ? x : [x]).forEach((item, i) => visit(c, item, Array.isArray(x) ? `${path}/${k}/${i}` : `${path}/${k}`));
+    }
+  };
+  visit(def, model, '');
 }
 
 /** The words of an issue in one locale, for CLI output. */

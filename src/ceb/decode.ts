@@ -7,7 +7,7 @@ import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
 import { enumFor, inTable, tableFor, timeFormatFor, validTime, type EnumRule, type TableRule } from './rules.js';
 import type { CustomsTimeFormat } from '../kernel/time.js';
 import type { Direction, Edition, ElementDef, SimpleType } from './schema/types.js';
-import { attr, lineAt, type XNode } from './xml/reader.js';
+import { attr, lineIndex, type XNode } from './xml/reader.js';
 import { serializeFragment } from './xml/writer.js';
 
 export interface CebIssue {
@@ -36,7 +36,14 @@ export interface Ctx {
 }
 
 /** Records an issue; `at` is a source offset, turned into a line number only now that it is needed. */
+/** At most this many errors (and warnings) are listed; a hostile message could otherwise make millions. */
+export const MAX_ISSUES = 200;
+
 export function push(ctx: Ctx, list: CebIssue[], code: string, rule: MessageCode, path: string, params: Params, at?: number): void {
+  if (list.length >= MAX_ISSUES) {
+    if (list.length === MAX_ISSUES) list.push({ code, rule: 'CEB_ERRORS_TRUNCATED', path: '/', message: text('CEB_ERRORS_TRUNCATED', { max: MAX_ISSUES }) });
+    return;
+  }
   const line = at === undefined ? undefined : ctx.lineOf(at);
   list.push({ code, rule, path, message: text(rule, { path, ...params }), ...(line ? { line } : {}) });
 }
@@ -53,7 +60,11 @@ function indexOf(def: ElementDef): Map<string, number> {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const charLength = (s: string) => (SURROGATE.test(s) ? [...s].length : s.length);
-const isBlank = (s: string) => s.trim() === '';
+// XML white space is space, tab, CR and LF only; String.trim() would also eat U+00A0, U+3000 …
+const XML_TRIM = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+export const xmlTrim = (s: string): string => (s.length && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.replace(XML_TRIM, '') : s);
+const isBlank = (s: string) => !/[^ \t\r\n]/.test(s);
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** XSD decimal: [+-]digits[.digits]; totalDigits counts significant digits, as XML Schema does. */
 export function checkDecimal(value: string, st: { digits?: number; frac?: number }): boolean {
@@ -118,8 +129,13 @@ function rulesFor(ctx: Ctx, key: object, name: string, parent: string, st: Extra
 
 export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number, key: object = def): string {
   const st = def.simple!;
+  // An empty element takes the XSD's fixed or default value; a non-empty one must equal the fixed value.
+  if (raw === '' && (def.fixed ?? def.default) !== undefined) raw = (def.fixed ?? def.default)!;
+  if (def.fixed !== undefined && (st.t === 'str' && !st.collapse ? raw : xmlTrim(raw)) !== def.fixed) {
+    push(ctx, ctx.errors, '0002', 'CEB_ENUM', path, { value: raw, allowed: def.fixed }, line);
+  }
   if (st.t === 'str') {
-    const value = st.collapse ? raw.replace(/[\t\n\r ]+/g, ' ').trim() : raw;
+    const value = st.collapse ? xmlTrim(raw.replace(/[\t\n\r ]+/g, ' ')) : raw;
     // UTF-16 length is the character count unless there are surrogate pairs, which only shorten
     // the count: the exact count is needed only when a lower bound or an excess is in play.
     const n = st.len !== undefined || st.minLen !== undefined || (st.maxLen !== undefined && value.length > st.maxLen) ? charLength(value) : value.length;
@@ -135,9 +151,10 @@ export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, 
     }
     const tr = rules.table;
     if (tr) {
-      if (tr.fixed !== undefined && value !== tr.fixed) {
+      // Where the XSD fixes the value itself (fixed="142"), the schema check above has spoken.
+      if (tr.fixed !== undefined && def.fixed === undefined && value !== tr.fixed) {
         push(ctx, ctx.errors, ctx.paramCode ?? 'CEB_ENUM', 'CEB_ENUM', path, { value, allowed: tr.fixed }, line);
-      } else if (!inTable(tr.table, value)) {
+      } else if (tr.fixed === undefined && !inTable(tr.table, value)) {
         push(ctx, tr.partial ? ctx.warnings : ctx.errors, ctx.paramCode ?? 'CEB_CODE_TABLE', 'CEB_CODE_TABLE', path, { value, table: tr.table }, line);
       }
     }
@@ -147,7 +164,7 @@ export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, 
     return value;
   }
   // xs:decimal and xs:int collapse white space by definition; the model keeps the collapsed text.
-  const value = raw.trim();
+  const value = xmlTrim(raw);
   if (st.t === 'dec') {
     if (!checkDecimal(value, st)) push(ctx, ctx.errors, '0002', 'CEB_DECIMAL', path, { value, digits: st.digits ?? '∞', frac: st.frac ?? '∞' }, line);
   } else if (!checkInt(value, st.digits)) {
@@ -180,9 +197,7 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
       out[a.name] = checkLeaf(ctx, { name: a.name, min: 1, max: 1, simple: a.simple }, v, `${path}/@${a.name}`, node.name, node.pos, a);
     }
   }
-  for (const a of node.attrs ?? []) {
-    if (a.ns === '' && !def.attrs?.some((d) => d.name === a.name)) push(ctx, ctx.errors, '0002', 'CEB_ATTRIBUTE', path || '/', { name: a.name }, node.pos);
-  }
+  checkAttributes(ctx, node, def, path);
   if (node.text !== '' && !isBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.pos);
   const defs = def.children ?? [];
   const idx = indexOf(def);
@@ -192,7 +207,7 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
     const j = idx.get(kid.name);
     const expectedNs = j === undefined ? CEB_NS : defs[j]!.ns === 'ds' ? DS_NS : CEB_NS;
     if (kid.ns !== expectedNs) {
-      push(ctx, ctx.errors, '0002', 'CEB_NAMESPACE', `${path}/${kid.name}`, { ns: kid.ns || '(none)' }, kid.pos);
+      push(ctx, ctx.errors, '0002', 'CEB_NAMESPACE', `${path}/${kid.name}`, { ns: kid.ns || '(none)', expected: expectedNs }, kid.pos);
       continue;
     }
     if (j === undefined) {
@@ -250,13 +265,29 @@ function missing(ctx: Ctx, def: ElementDef, path: string, defPath: string, out: 
   push(ctx, ctx.errors, '0002', 'CEB_REQUIRED', `${path}/${def.name}`, {}, line);
 }
 
+/** Attributes the schema does not define are refused (xsi:schemaLocation and friends excepted). */
+function checkAttributes(ctx: Ctx, node: XNode, def: ElementDef, path: string): void {
+  for (const a of node.attrs ?? []) {
+    if (a.ns === '' && def.attrs?.some((d) => d.name === a.name)) continue;
+    if (a.ns === XSI_NS && (a.name === 'schemaLocation' || a.name === 'noNamespaceSchemaLocation')) continue;
+    push(ctx, ctx.errors, '0002', 'CEB_ATTRIBUTE', path || '/', { name: a.qname }, node.pos);
+  }
+}
+
 function decodeNode(ctx: Ctx, node: XNode, def: ElementDef, path: string, defPath: string, index: number, parent: string): unknown {
   if (def.simple) {
     if (node.kids) push(ctx, ctx.errors, '0002', 'CEB_UNEXPECTED', path, { name: node.kids[0]!.name }, node.pos);
+    checkAttributes(ctx, node, def, path);
     return checkLeaf(ctx, def, node.text, path, parent, node.pos);
   }
   if (def.signature) return { xml: serializeFragment(node) } satisfies XmlFragment;
-  if (def.any) return { xml: (node.kids ?? []).map((k) => serializeFragment(k)).join('') } satisfies XmlFragment;
+  if (def.any) {
+    // ExtendMessage/Message: at most one element of any namespace, and no text (XSD: xs:any, not mixed).
+    if (!isBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path, {}, node.pos);
+    if ((node.kids?.length ?? 0) > 1) push(ctx, ctx.errors, '0002', 'CEB_TOO_MANY', path, { max: 1, actual: node.kids!.length }, node.pos);
+    checkAttributes(ctx, node, def, path);
+    return { xml: (node.kids ?? []).map((k) => serializeFragment(k)).join('') } satisfies XmlFragment;
+  }
   return decodeComplex(ctx, node, def, path, defPath, index);
 }
 
@@ -272,7 +303,7 @@ export function newCtx(type: string, edition: Edition, tolerant: boolean, src?: 
   return {
     type, edition, direction: info.direction, paramCode: info.paramCode, overLimitCode: info.overLimitCode,
     tolerant, errors: [], warnings: [],
-    lineOf: (pos) => (src === undefined ? undefined : lineAt(src, pos)),
+    lineOf: src === undefined ? () => undefined : lineIndex(src),
   };
 }
 

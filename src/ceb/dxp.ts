@@ -128,7 +128,7 @@ class EnvelopeReader {
         out.set('Signature', [k]);
         continue;
       }
-      if (k.ns !== DXP_NS) this.problem('CEB_NAMESPACE', `${path}/${k.name}`, { ns: k.ns || '(none)' }, k);
+      if (k.ns !== DXP_NS) this.problem('CEB_NAMESPACE', `${path}/${k.name}`, { ns: k.ns || '(none)', expected: DXP_NS }, k);
       else if (!allowed.includes(k.name)) this.problem('CEB_UNEXPECTED', path, { name: k.name }, k);
       else out.set(k.name, [...(out.get(k.name) ?? []), k]);
     }

@@ -2,7 +2,8 @@
 // import root puts ExtendMessage before Signature and the export root the reverse, as their XSDs
 // say), exact text for every leaf.
 import type { XmlFragment } from './fragment.js';
-import { CEB_NS, rootDef } from './catalogue.js';
+import { CEB_NS, DS_NS, rootDef } from './catalogue.js';
+import { parseXml } from './xml/reader.js';
 import type { Edition, ElementDef } from './schema/types.js';
 import { escapeAttr, escapeText } from './xml/writer.js';
 
@@ -19,6 +20,18 @@ export class ModelError extends Error {
     super(`${path}: ${detail}`);
     this.name = 'ModelError';
   }
+}
+
+/** A kept fragment is written verbatim, so it must be one well-formed element (or empty for Message). */
+function checkFragment(xml: string, path: string, signature: boolean): void {
+  if (xml === '' && !signature) return;
+  let root;
+  try {
+    root = parseXml(xml);
+  } catch (err) {
+    throw new ModelError(path, `not one well-formed XML element: ${(err as Error).message}`);
+  }
+  if (signature && (root.ns !== DS_NS || root.name !== 'Signature')) throw new ModelError(path, 'not a ds:Signature element');
 }
 
 function leafText(v: unknown, path: string): string {
@@ -62,6 +75,7 @@ function writeElement(out: Out, def: ElementDef, v: unknown, path: string, depth
   if (def.signature || def.any) {
     const xml = (v as XmlFragment | undefined)?.xml;
     if (typeof xml !== 'string') throw new ModelError(path, 'expected {xml: "…"}');
+    checkFragment(xml, path, def.signature === true);
     out.s += def.signature ? indent + xml : indent + open + xml + close;
     return;
   }

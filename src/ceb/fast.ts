@@ -4,10 +4,10 @@
 // exactly the same field checks as the general path (checkLeaf). Anything unusual, and any
 // error, makes it give up (returns undefined) so the general path produces the full report; a
 // result from here is therefore always the one the general path would give.
-import { CEB_NS, messages, rootDef } from './catalogue.js';
+import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
 import { checkLeaf, checkSequence, newCtx, type Ctx, type Model } from './decode.js';
 import type { ElementDef } from './schema/types.js';
-import { BAD_CHARS, DEFAULT_LIMITS, decodeEntities, parseXml, type XmlLimits } from './xml/reader.js';
+import { BAD_CHARS, DEFAULT_LIMITS, decodeEntities, hasLoneSurrogate, parseXml, XML_DECL, type XmlLimits, type XNode } from './xml/reader.js';
 import { serializeFragment } from './xml/writer.js';
 
 class Bailout {}
@@ -23,6 +23,8 @@ export interface FastResult {
   readonly message: Model;
   readonly ctx: Ctx;
 }
+
+const fragmentSize = (n: XNode): number => 1 + (n.kids ?? []).reduce((sum, k) => sum + fragmentSize(k), 0);
 
 const isWs = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 
@@ -62,12 +64,13 @@ function qnameOf(d: ElementDef): string {
 }
 
 function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
-  if (src.length > limits.maxBytes) bail();
+  if (src.length * 3 > limits.maxBytes && Buffer.byteLength(src, 'utf8') > limits.maxBytes) bail();
+  if (hasLoneSurrogate(src)) bail();
   const n = src.length;
   let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (src.startsWith('<?xml', pos)) {
     const end = src.indexOf('?>', pos);
-    if (end < 0) bail();
+    if (end < 0 || !XML_DECL.test(src.slice(pos, end + 2))) bail();
     const enc = /encoding\s*=\s*["']([^"']+)["']/.exec(src.slice(pos, end));
     if (enc && !/^utf-?8$/i.test(enc[1]!)) bail();
     pos = end + 2;
@@ -79,7 +82,8 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
   if (nameEnd <= 0) bail();
   const rootQname = src.slice(pos + 1, pos + 1 + nameEnd);
   pos += 1 + nameEnd;
-  const attrs: Record<string, string> = {};
+  const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
+  let attrCount = 0;
   let prefix: string | undefined;
   for (;;) {
     ROOT_ATTR.lastIndex = pos;
@@ -87,7 +91,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
     if (!m) break;
     const name = m[1]!;
     const value = m[2] ?? m[3]!;
-    if (name in attrs || /[\t\n\r]/.test(value)) bail();
+    if (Object.hasOwn(attrs, name) || /[\t\n\r]/.test(value) || BAD_CHARS.test(value) || ++attrCount > limits.maxAttributes) bail();
     attrs[name] = value;
     if (name === 'xmlns' && value === CEB_NS) prefix = '';
     else if (name.startsWith('xmlns:') && value === CEB_NS) prefix = name.slice(6);
@@ -119,7 +123,8 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
     if (k !== 'xmlns' && !k.startsWith('xmlns:') && !def.attrs?.some((a) => a.name === k)) bail();
   }
 
-  function complex(def: ElementDef, obj: Model, path: string, elementName: string, startPos: number): void {
+  function complex(def: ElementDef, obj: Model, path: string, elementName: string, startPos: number, depth: number): void {
+    if (depth >= limits.maxDepth) bail();
     const defs = def.children!;
     const counts = new Array<number>(defs.length).fill(0);
     let at = 0;
@@ -170,7 +175,10 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
         const close = `</${q}>`;
         const end = src.indexOf(close, qEnd);
         if (end < 0) bail();
-        const fragment = parseXml(src.slice(pos, end + close.length), limits);
+        // The fragment is part of this document: it gets what is left of the depth and element budgets.
+        const fragment = parseXml(src.slice(pos, end + close.length), { ...limits, maxDepth: limits.maxDepth - depth - 1, maxElements: limits.maxElements - elements + 1 });
+        elements += fragmentSize(fragment) - 1;
+        if (fragment.ns !== DS_NS || fragment.name !== 'Signature') bail();
         value = { xml: serializeFragment(fragment) };
         pos = end + close.length;
       } else {
@@ -186,14 +194,15 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
             const lt = src.indexOf('<', pos);
             if (lt < 0) bail();
             let raw = src.slice(pos, lt);
-            if (raw.length > limits.maxTextLength || BAD_CHARS.test(raw)) bail();
+            // Carriage returns need end-of-line normalisation: the general path does that.
+            if (raw.length > limits.maxTextLength || BAD_CHARS.test(raw) || raw.indexOf('\r') >= 0 || raw.indexOf(']]>') >= 0) bail();
             if (raw.indexOf('&') >= 0) raw = decodeEntities(raw);
             if (src.charCodeAt(lt + 1) !== 47 || !src.startsWith(qname, lt + 2) || src.charCodeAt(lt + 2 + qname.length) !== 62) bail();
             pos = lt + 3 + qname.length;
             value = checkLeaf(ctx, d, raw, childPath, def.name, elStart);
           } else if (d.children) {
             const child: Model = {};
-            complex(d, child, childPath, qname, elStart);
+            complex(d, child, childPath, qname, elStart, depth + 1);
             value = child;
           } else bail();
         }
@@ -205,7 +214,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
     checkSequence(ctx, obj, path, startPos);
   }
 
-  complex(def, out, '', rootQname, rootStart);
+  complex(def, out, '', rootQname, rootStart, 1);
   while (pos < n && isWs(src.charCodeAt(pos))) pos++;
   if (pos < n) bail();
   if (ctx.errors.length) bail();

@@ -62,9 +62,13 @@ export function compileXsd(xsd: string): Record<string, ElementDef> {
   const cache = new Map<string, Omit<ElementDef, 'min' | 'max'>>();
 
   function body(el: XNode, name: string, path: string): Omit<ElementDef, 'min' | 'max' | 'name'> {
-    const out: { doc?: string; simple?: SimpleType; children?: ElementDef[]; attrs?: AttrDef[]; any?: true } = {};
+    const out: { doc?: string; simple?: SimpleType; fixed?: string; default?: string; children?: ElementDef[]; attrs?: AttrDef[]; any?: true } = {};
     const doc = docOf(el);
     if (doc) out.doc = doc;
+    const fixed = attr(el, 'fixed');
+    if (fixed !== undefined) out.fixed = fixed;
+    const dflt = attr(el, 'default');
+    if (dflt !== undefined) out.default = dflt;
     const type = attr(el, 'type');
     if (type === 'ceb:XMLElement') {
       out.any = true;

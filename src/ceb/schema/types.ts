@@ -22,6 +22,10 @@ export interface ElementDef {
   /** The XSD annotation (zh-CN), shortened. */
   readonly doc?: string;
   readonly simple?: SimpleType;
+  /** XSD fixed="…": the only value allowed (an empty element takes it). */
+  readonly fixed?: string;
+  /** XSD default="…": the value an empty element takes. */
+  readonly default?: string;
   readonly children?: readonly ElementDef[];
   readonly attrs?: readonly AttrDef[];
   /** xs:any content (ExtendMessage/Message): kept as raw XML. */

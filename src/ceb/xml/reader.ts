@@ -46,9 +46,28 @@ export interface XNode {
 
 /** The 1-based line of an offset. Lines are counted only when an error needs one. */
 export function lineAt(src: string, pos: number): number {
-  let line = 1;
-  for (let i = src.indexOf('\n'); i >= 0 && i < pos; i = src.indexOf('\n', i + 1)) line++;
-  return line;
+  return lineIndex(src)(pos);
+}
+
+/**
+ * A function from offset to line for one text: the newline positions are found once (on first
+ * use) and binary-searched, so a message with thousands of problems costs n log n, not n².
+ */
+export function lineIndex(src: string): (pos: number) => number {
+  let breaks: number[] | undefined;
+  return (pos: number) => {
+    if (!breaks) {
+      breaks = [];
+      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) breaks.push(i);
+    }
+    let lo = 0, hi = breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (breaks[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
 }
 
 export type XmlErrorCode =
@@ -82,7 +101,7 @@ function lineAtByte(bytes: Uint8Array): number {
   return bad < 0 ? 1 : text.slice(0, bad).split('\n').length;
 }
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITIES = new Map<string, string>([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 
@@ -104,7 +123,7 @@ export function decodeEntities(s: string, at = 0, src = ''): string {
       if (!valid || !/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(name)) fail('XML_MALFORMED', `bad character reference &${name};`, at + i);
       out += String.fromCodePoint(code);
     } else {
-      const v = ENTITIES[name];
+      const v = ENTITIES.get(name);
       // Any other entity would need a DTD, which is refused: report it as undeclared.
       if (v === undefined) fail('XML_MALFORMED', `undeclared entity &${name};`, at + i);
       out += v;
@@ -114,10 +133,20 @@ export function decodeEntities(s: string, at = 0, src = ''): string {
   return out + s.slice(last);
 }
 
+/** End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR become LF before anything else. */
+export const eol = (s: string): string => (s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n'));
+
+/** A UTF-16 surrogate without its partner: not a character, so not allowed in XML. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const hasLoneSurrogate = (s: string): boolean => /[\uD800-\uDFFF]/.test(s) && LONE_SURROGATE.test(s);
+
+/** <?xml version="1.x" encoding="…" standalone="yes|no"?> (XML 1.0 §2.8). */
+export const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(yes|no)\5)?[ \t\r\n]*\?>$/;
+
 export const BAD_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const NOT_SPACE = /[^ \t\r\n]/;
 // XML names: a start character, then name characters (XML 1.0 §2.3, with non-ASCII accepted wholesale).
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/y;
+const NAME = /[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFD]*/y;
 const SPACES = /[ \t\r\n]*/y;
 
 /** One namespace scope: the declarations of one element over its parent's, with a cache of resolved names. */
@@ -126,8 +155,7 @@ class Scope {
   constructor(private readonly parent: Scope | null, private readonly decls: Record<string, string>) {}
   uri(prefix: string): string | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
-      const u = s.decls[prefix];
-      if (u !== undefined) return u;
+      if (Object.hasOwn(s.decls, prefix)) return s.decls[prefix];
     }
     return undefined;
   }
@@ -151,10 +179,12 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
 
 /** Parses and also returns the decoded text, so positions can become line numbers. */
 export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): { root: XNode; src: string } {
-  if (typeof input === 'string' && input.length > limits.maxBytes) {
-    throw new XmlError('XML_TOO_LARGE', `${input.length} characters > ${limits.maxBytes}`, 0);
+  if (typeof input === 'string' && input.length * 3 > limits.maxBytes && Buffer.byteLength(input, 'utf8') > limits.maxBytes) {
+    throw new XmlError('XML_TOO_LARGE', `${Buffer.byteLength(input, 'utf8')} bytes > ${limits.maxBytes}`, 0);
   }
   let src = typeof input === 'string' ? input : decodeUtf8(input, limits);
+  // Bytes were decoded strictly; a string can still hold half a surrogate pair.
+  if (typeof input === 'string' && hasLoneSurrogate(src)) throw new XmlError('XML_ENCODING', 'a lone UTF-16 surrogate is not a character', lineAt(src, src.search(/[\uD800-\uDFFF]/)));
   if (src.charCodeAt(0) === 0xfeff) src = src.slice(1);
   const n = src.length;
   let pos = 0;
@@ -182,7 +212,8 @@ export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DE
     }
     // White space between child elements is layout, not content: not kept.
     if (blank && top.kids) return;
-    const raw = src.slice(from, to);
+    const raw = eol(src.slice(from, to));
+    if (raw.indexOf(']]>') >= 0) fail('XML_MALFORMED', '"]]>" is not allowed in text', from);
     addText(top, raw.indexOf('&') < 0 ? raw : decodeEntities(raw, from, src), from);
   }
 
@@ -192,6 +223,9 @@ export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DE
     if (!m) fail(pos >= n ? 'XML_TRUNCATED' : 'XML_MALFORMED', pos >= n ? 'document ends inside a tag' : `bad name start "${src[pos]}"`);
     const name = m![0];
     if (name.length > 256) fail('XML_MALFORMED', 'name too long');
+    // Namespaces in XML: at most one colon, neither first nor last.
+    const colon = name.indexOf(':');
+    if (colon === 0 || colon === name.length - 1 || (colon > 0 && name.indexOf(':', colon + 1) >= 0)) fail('XML_MALFORMED', `"${name}" is not a qualified name`);
     pos += name.length;
     return name;
   }
@@ -205,7 +239,8 @@ export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DE
   if (src.startsWith('<?xml') && isSpace(src.charCodeAt(5))) {
     const end = src.indexOf('?>');
     if (end < 0) fail('XML_TRUNCATED', 'unterminated XML declaration');
-    const decl = src.slice(0, end);
+    const decl = src.slice(0, end + 2);
+    if (!XML_DECL.test(decl)) fail('XML_MALFORMED', 'the XML declaration is not well formed');
     const enc = /encoding\s*=\s*["']([^"']+)["']/.exec(decl);
     if (enc && !/^utf-?8$/i.test(enc[1]!)) fail('XML_ENCODING', `encoding ${enc[1]} is not supported; send UTF-8`);
     pos = end + 2;
@@ -260,7 +295,7 @@ export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DE
           if (raw.some((a) => a.qname === aname)) fail('XML_MALFORMED', `attribute ${aname} repeated on <${qname}>`);
           if (raw.length >= limits.maxAttributes) fail('XML_TOO_MANY_ATTRIBUTES', `<${qname}> has more than ${limits.maxAttributes} attributes`);
           // Attribute-value normalisation (XML 1.0 §3.3.3): white space characters become spaces.
-          const norm = /[\t\n\r]/.test(rawValue) ? rawValue.replace(/[\t\n\r]/g, ' ') : rawValue;
+          const norm = /[\t\n\r]/.test(rawValue) ? eol(rawValue).replace(/[\t\n]/g, ' ') : rawValue;
           raw.push({ qname: aname, value: norm.indexOf('&') < 0 ? norm : decodeEntities(norm, pos, src) });
           pos = end + 1;
         }
@@ -338,7 +373,7 @@ export function parseDocument(input: string | Uint8Array, limits: XmlLimits = DE
         if (!top) fail('XML_MALFORMED', 'CDATA outside the root element', lt);
         const end = src.indexOf(']]>', pos + 8);
         if (end < 0) fail('XML_TRUNCATED', 'unterminated CDATA section', lt);
-        addText(top!, src.slice(pos + 8, end), lt);
+        addText(top!, eol(src.slice(pos + 8, end)), lt);
         pos = end + 3;
         continue;
       }

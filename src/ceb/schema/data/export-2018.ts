@@ -45,6 +45,7 @@ export const export2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "报送状态-企业报送状态。1-暂存,2-申报。",
+                  default: "2",
                   simple: { t: "str", len: 1 },
                 },
                 {
@@ -101,6 +102,7 @@ export const export2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "运杂费-运杂费，无则填写\"0\"。",
+                  default: "0",
                   simple: { t: "dec", digits: 19, frac: 5 },
                 },
                 {
@@ -440,6 +442,7 @@ export const export2018: MessageSchema = {
               min: 1,
               max: 1,
               doc: "报送状态-企业报送状态。1-暂存,2-申报。",
+              default: "2",
               simple: { t: "str", len: 1 },
             },
             {
@@ -760,6 +763,7 @@ export const export2018: MessageSchema = {
               min: 1,
               max: 1,
               doc: "报送状态-企业报送状态。1-暂存,2-申报。",
+              default: "2",
               simple: { t: "str", len: 1 },
             },
             {
@@ -1084,6 +1088,7 @@ export const export2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "报送状态-企业报送状态。1-暂存,2-申报。",
+                  default: "1",
                   simple: { t: "str", len: 1 },
                 },
                 {
@@ -3336,6 +3341,7 @@ export const export2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "报送状态-企业报送状态。1-暂存,2-申报。",
+                  default: "2",
                   simple: { t: "str", len: 1 },
                 },
                 {

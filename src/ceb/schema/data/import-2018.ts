@@ -130,6 +130,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
@@ -313,6 +314,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
@@ -654,6 +656,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
@@ -960,6 +963,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
@@ -1789,6 +1793,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
@@ -1909,6 +1914,7 @@ export const import2018: MessageSchema = {
                   min: 1,
                   max: 1,
                   doc: "限定为人民币，填写“142”。",
+                  fixed: "142",
                   simple: { t: "str", len: 3 },
                 },
                 {
