@@ -56,37 +56,41 @@ interface Out {
 }
 
 function writeChildren(parts: Out, def: ElementDef, value: Record<string, unknown>, path: string, depth: number, pretty: boolean): void {
-  for (const c of def.children ?? []) {
+  const children = def.children ?? [];
+  for (let k = 0; k < children.length; k++) {
+    const c = children[k]!;
     const v = value[c.name];
     if (v === undefined) continue;
     if (c.max > 1) {
       if (!Array.isArray(v)) throw new ModelError(`${path}/${c.name}`, 'expected a list');
-      v.forEach((x, i) => writeElement(parts, c, x, `${path}/${c.name}/${i}`, depth, pretty));
+      for (let i = 0; i < v.length; i++) writeElement(parts, c, v[i], path, c.name, i, depth, pretty);
     } else {
       if (Array.isArray(v)) throw new ModelError(`${path}/${c.name}`, 'expected one value, got a list');
-      writeElement(parts, c, v, `${path}/${c.name}`, depth, pretty);
+      writeElement(parts, c, v, path, c.name, -1, depth, pretty);
     }
   }
 }
 
-function writeElement(out: Out, def: ElementDef, v: unknown, path: string, depth: number, pretty: boolean): void {
+// The element's path is built only when an error needs it (parent path, name, index or -1).
+function writeElement(out: Out, def: ElementDef, v: unknown, parentPath: string, name: string, index: number, depth: number, pretty: boolean): void {
   const indent = pretty ? '\n' + '\t'.repeat(depth) : '';
   const [open, close] = tagsOf(def);
+  const pathOf = () => (index < 0 ? `${parentPath}/${name}` : `${parentPath}/${name}/${index}`);
   if (def.signature || def.any) {
     const xml = (v as XmlFragment | undefined)?.xml;
-    if (typeof xml !== 'string') throw new ModelError(path, 'expected {xml: "…"}');
-    checkFragment(xml, path, def.signature === true);
+    if (typeof xml !== 'string') throw new ModelError(pathOf(), 'expected {xml: "…"}');
+    checkFragment(xml, pathOf(), def.signature === true);
     out.s += def.signature ? indent + xml : indent + open + xml + close;
     return;
   }
   if (def.simple) {
-    if (typeof v !== 'string') leafText(v, path);
+    if (typeof v !== 'string') leafText(v, pathOf());
     out.s += indent + open + escapeText(v as string) + close;
     return;
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ModelError(path, 'expected an object');
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ModelError(pathOf(), 'expected an object');
   out.s += indent + open;
-  writeChildren(out, def, v as Record<string, unknown>, path, depth + 1, pretty);
+  writeChildren(out, def, v as Record<string, unknown>, pathOf(), depth + 1, pretty);
   out.s += indent + close;
 }
 

@@ -7,7 +7,7 @@
 import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
 import { checkLeaf, checkSequence, newCtx, type Ctx, type Model } from './decode.js';
 import type { ElementDef } from './schema/types.js';
-import { BAD_CHARS, DEFAULT_LIMITS, decodeEntities, hasLoneSurrogate, parseXml, XML_DECL, type XmlLimits, type XNode } from './xml/reader.js';
+import { DEFAULT_LIMITS, decodeEntities, parseXml, XML_DECL, type XmlLimits, type XNode } from './xml/reader.js';
 import { serializeFragment } from './xml/writer.js';
 
 class Bailout {}
@@ -63,9 +63,28 @@ function qnameOf(d: ElementDef): string {
   return q;
 }
 
+/** The children's qualified names of a complex definition, for the current prefix (one lookup per element, not per child). */
+const childQnames = new Map<string, WeakMap<ElementDef, readonly string[]>>();
+function qnamesOf(def: ElementDef): readonly string[] {
+  let byDef = childQnames.get(currentPrefix);
+  if (!byDef) {
+    byDef = new WeakMap();
+    childQnames.set(currentPrefix, byDef);
+  }
+  let qs = byDef.get(def);
+  if (!qs) {
+    qs = def.children!.map(qnameOf);
+    byDef.set(def, qs);
+  }
+  return qs;
+}
+
+// One scan of a leaf's text for anything the fast path leaves to the general one: control
+// characters, CR (line ends need normalising), surrogates (pairs are checked there), U+FFFE/U+FFFF, "]]>".
+const LEAF_UNUSUAL = /[\x00-\x08\x0B-\x1F\uD800-\uDFFF\uFFFE\uFFFF]|\]\]>/;
+
 function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
   if (src.length * 3 > limits.maxBytes && Buffer.byteLength(src, 'utf8') > limits.maxBytes) bail();
-  if (hasLoneSurrogate(src)) bail();
   const n = src.length;
   let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (src.startsWith('<?xml', pos)) {
@@ -91,7 +110,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
     if (!m) break;
     const name = m[1]!;
     const value = m[2] ?? m[3]!;
-    if (Object.hasOwn(attrs, name) || /[\t\n\r]/.test(value) || BAD_CHARS.test(value) || ++attrCount > limits.maxAttributes) bail();
+    if (Object.hasOwn(attrs, name) || /[\t\n\r]/.test(value) || LEAF_UNUSUAL.test(value) || ++attrCount > limits.maxAttributes) bail();
     attrs[name] = value;
     if (name === 'xmlns' && value === CEB_NS) prefix = '';
     else if (name.startsWith('xmlns:') && value === CEB_NS) prefix = name.slice(6);
@@ -126,6 +145,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
   function complex(def: ElementDef, obj: Model, path: string, elementName: string, startPos: number, depth: number): void {
     if (depth >= limits.maxDepth) bail();
     const defs = def.children!;
+    const qs = qnamesOf(def);
     const counts = new Array<number>(defs.length).fill(0);
     let at = 0;
     for (;;) {
@@ -157,8 +177,8 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
           if (colon > 0 && colon < gt && src.startsWith('Signature', colon + 1) && (colon + 10 === gt || isWs(src.charCodeAt(colon + 10)))) { j = k; break; }
           continue;
         }
-        const q = qnameOf(d);
-        if (pos + 1 + q.length === nameEnd && src.startsWith(q, pos + 1)) { j = k; break; }
+        const q = qs[k]!;
+        if (pos + 1 + q.length === nameEnd && src.charCodeAt(nameEnd - 1) === q.charCodeAt(q.length - 1) && src.startsWith(q, pos + 1)) { j = k; break; }
       }
       if (j < 0) bail();
       for (let k = at; k < j; k++) if (counts[k]! < defs[k]!.min) bail();
@@ -182,7 +202,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
         value = { xml: serializeFragment(fragment) };
         pos = end + close.length;
       } else {
-        const qname = qnameOf(d);
+        const qname = qs[j]!;
         pos = gt;
         if (empty) {
           pos = gt + 1;
@@ -195,7 +215,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
             if (lt < 0) bail();
             let raw = src.slice(pos, lt);
             // Carriage returns need end-of-line normalisation: the general path does that.
-            if (raw.length > limits.maxTextLength || BAD_CHARS.test(raw) || raw.indexOf('\r') >= 0 || raw.indexOf(']]>') >= 0) bail();
+            if (raw.length > limits.maxTextLength || LEAF_UNUSUAL.test(raw)) bail();
             if (raw.indexOf('&') >= 0) raw = decodeEntities(raw);
             if (src.charCodeAt(lt + 1) !== 47 || !src.startsWith(qname, lt + 2) || src.charCodeAt(lt + 2 + qname.length) !== 62) bail();
             pos = lt + 3 + qname.length;
