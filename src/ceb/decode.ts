@@ -127,7 +127,11 @@ function rulesFor(ctx: Ctx, key: object, name: string, parent: string, st: Extra
   return r;
 }
 
-export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number, key: object = def): string {
+/**
+ * Checks one leaf and returns its value for the model. `noSurrogates` is passed by the fast path,
+ * which has already scanned the text: the UTF-16 length is then the character count.
+ */
+export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, parent: string, line: number, key: object = def, noSurrogates = false): string {
   const st = def.simple!;
   // An empty element takes the XSD's fixed or default value; a non-empty one must equal the fixed value.
   if (raw === '' && (def.fixed ?? def.default) !== undefined) raw = (def.fixed ?? def.default)!;
@@ -138,7 +142,7 @@ export function checkLeaf(ctx: Ctx, def: ElementDef, raw: string, path: string, 
     const value = st.collapse ? xmlTrim(raw.replace(/[\t\n\r ]+/g, ' ')) : raw;
     // UTF-16 length is the character count unless there are surrogate pairs, which only shorten
     // the count: the exact count is needed only when a lower bound or an excess is in play.
-    const n = st.len !== undefined || st.minLen !== undefined || (st.maxLen !== undefined && value.length > st.maxLen) ? charLength(value) : value.length;
+    const n = !noSurrogates && (st.len !== undefined || st.minLen !== undefined || (st.maxLen !== undefined && value.length > st.maxLen)) ? charLength(value) : value.length;
     if ((st.len !== undefined && n !== st.len) || (st.minLen !== undefined && n < st.minLen) || (st.maxLen !== undefined && n > st.maxLen)) {
       push(ctx, ctx.errors, '0002', 'CEB_LENGTH', path, { expected: lengthText(st), actual: n }, line);
       return value;

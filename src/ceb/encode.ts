@@ -40,12 +40,13 @@ function leafText(v: unknown, path: string): string {
   throw new ModelError(path, `expected text, got ${v === null ? 'null' : typeof v}`);
 }
 
-// Start and end tags per definition, built once.
-const tags = new WeakMap<ElementDef, readonly [string, string]>();
-function tagsOf(def: ElementDef): readonly [string, string] {
+// Start and end tags of a definition's children, built once per definition (one lookup per
+// complex element rather than one per element).
+const tags = new WeakMap<ElementDef, readonly (readonly [string, string])[]>();
+function childTags(def: ElementDef): readonly (readonly [string, string])[] {
   let t = tags.get(def);
   if (!t) {
-    t = [`<ceb:${def.name}>`, `</ceb:${def.name}>`];
+    t = (def.children ?? []).map((c) => [`<ceb:${c.name}>`, `</ceb:${c.name}>`] as const);
     tags.set(def, t);
   }
   return t;
@@ -57,24 +58,25 @@ interface Out {
 
 function writeChildren(parts: Out, def: ElementDef, value: Record<string, unknown>, path: string, depth: number, pretty: boolean): void {
   const children = def.children ?? [];
+  const t = childTags(def);
   for (let k = 0; k < children.length; k++) {
     const c = children[k]!;
     const v = value[c.name];
     if (v === undefined) continue;
     if (c.max > 1) {
       if (!Array.isArray(v)) throw new ModelError(`${path}/${c.name}`, 'expected a list');
-      for (let i = 0; i < v.length; i++) writeElement(parts, c, v[i], path, c.name, i, depth, pretty);
+      for (let i = 0; i < v.length; i++) writeElement(parts, c, t[k]!, v[i], path, c.name, i, depth, pretty);
     } else {
       if (Array.isArray(v)) throw new ModelError(`${path}/${c.name}`, 'expected one value, got a list');
-      writeElement(parts, c, v, path, c.name, -1, depth, pretty);
+      writeElement(parts, c, t[k]!, v, path, c.name, -1, depth, pretty);
     }
   }
 }
 
 // The element's path is built only when an error needs it (parent path, name, index or -1).
-function writeElement(out: Out, def: ElementDef, v: unknown, parentPath: string, name: string, index: number, depth: number, pretty: boolean): void {
+function writeElement(out: Out, def: ElementDef, tag: readonly [string, string], v: unknown, parentPath: string, name: string, index: number, depth: number, pretty: boolean): void {
   const indent = pretty ? '\n' + '\t'.repeat(depth) : '';
-  const [open, close] = tagsOf(def);
+  const [open, close] = tag;
   const pathOf = () => (index < 0 ? `${parentPath}/${name}` : `${parentPath}/${name}/${index}`);
   if (def.signature || def.any) {
     const xml = (v as XmlFragment | undefined)?.xml;

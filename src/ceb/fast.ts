@@ -216,10 +216,12 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
             let raw = src.slice(pos, lt);
             // Carriage returns need end-of-line normalisation: the general path does that.
             if (raw.length > limits.maxTextLength || LEAF_UNUSUAL.test(raw)) bail();
-            if (raw.indexOf('&') >= 0) raw = decodeEntities(raw);
+            // Character references can produce surrogate pairs; only undecoded text is known to have none.
+            const hadRefs = raw.indexOf('&') >= 0;
+            if (hadRefs) raw = decodeEntities(raw);
             if (src.charCodeAt(lt + 1) !== 47 || !src.startsWith(qname, lt + 2) || src.charCodeAt(lt + 2 + qname.length) !== 62) bail();
             pos = lt + 3 + qname.length;
-            value = checkLeaf(ctx, d, raw, childPath, def.name, elStart);
+            value = checkLeaf(ctx, d, raw, childPath, def.name, elStart, d, !hadRefs);
           } else if (d.children) {
             const child: Model = {};
             complex(d, child, childPath, qname, elStart, depth + 1);
