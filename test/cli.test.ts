@@ -78,6 +78,30 @@ describe('silkgate serve', () => {
     expect(res.stderr).toMatch(/CONFIG_INVALID/);
   });
 
+  it('refuses a port in use with one clear line, and a later start still has its operator token', async () => {
+    const blocker = (await import('node:net')).createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    const data = join(dir, 'busy');
+    try {
+      const res = await run('node', [CLI, 'serve', '--port', port, '--data', data], { env: { ...process.env, LANG: 'C', DATABASE_URL: '' } }).catch((e) => e as { code: number; stderr: string });
+      expect((res as { code: number }).code).toBe(2);
+      expect((res as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+      expect((res as { stderr: string }).stderr).toContain(`port ${port}`);
+      // The token made before the failed listen was saved, so nobody is locked out.
+      expect(readFileSync(join(data, 'admin-token'), 'utf8')).toMatch(/^sg_/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('resets the operator token from the command line', async () => {
+    const data = join(dir, 'reset');
+    const res = await run('node', [CLI, 'admin-token', 'reset', '--data', data], { env: { ...process.env, DATABASE_URL: '' } });
+    expect(res.stdout.trim()).toMatch(/^sg_/);
+    expect(readFileSync(join(data, 'admin-token'), 'utf8').trim()).toBe(res.stdout.trim());
+  });
+
   it('starts, prints where everything is, answers, and shuts down cleanly on SIGTERM', async () => {
     const data = join(dir, 'serve');
     const child = spawn('node', [CLI, 'serve', '--port', '0', '--data', data, '--log-level', 'warn'], { env: { ...process.env, DATABASE_URL: '' } });

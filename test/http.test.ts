@@ -79,6 +79,26 @@ describe('registry API', () => {
     expect(await total()).toBe(before);
   });
 
+  it.each([
+    ['a huge offset', '/api/v1/enterprises?offset=1e20'],
+    ['a NUL in the search', '/api/v1/enterprises?q=a%00b'],
+    ['a NUL in a reference', '/api/v1/enterprises/a%00b'],
+  ])('answers %s with 400, not 500', async (_why, url) => {
+    const res = await app.inject({ url, headers: auth(admin) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a name of spaces or with control characters', async () => {
+    const before = await total();
+    for (const nameZh of ['   ', 'a\u0000b', 'line\nbreak']) {
+      const res = await post('/api/v1/enterprises', { ...enterpriseInput(5), nameZh });
+      expect(res.statusCode, JSON.stringify(nameZh)).toBe(400);
+      expect(res.json().error.issues[0].path).toBe('/nameZh');
+    }
+    expect(await total()).toBe(before);
+  });
+
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/enterprises', payload: '{"uscc":', headers: { ...auth(admin), 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
@@ -131,7 +151,10 @@ describe('registry API', () => {
     expect(issued.token).toMatch(/^sg_/);
     expect((await app.inject({ url: '/api/v1/me', headers: auth(issued.token) })).json().id).toBe(mine.id);
     expect((await app.inject({ url: `/api/v1/enterprises/${mine.uscc}`, headers: auth(issued.token) })).statusCode).toBe(200);
-    expect((await app.inject({ url: `/api/v1/enterprises/${other.id}`, headers: auth(issued.token) })).statusCode).toBe(403);
+    // Another enterprise answers like an unknown one: a token cannot probe which codes exist.
+    const probe = await app.inject({ url: `/api/v1/enterprises/${other.id}`, headers: auth(issued.token) });
+    expect(probe.statusCode).toBe(404);
+    expect(probe.json().error.code).toBe('ENTERPRISE_NOT_FOUND');
     expect((await post('/api/v1/enterprises', enterpriseInput(32), auth(issued.token))).statusCode).toBe(403);
     const tokens = await app.inject({ url: `/api/v1/enterprises/${mine.id}/tokens`, headers: auth(admin) });
     expect(JSON.stringify(tokens.json())).not.toContain(issued.token);

@@ -10,6 +10,13 @@ import { table } from './output.js';
 import { usage } from './usage.js';
 
 const ACTOR = `cli:${process.env.USER ?? 'operator'}`;
+/** A whole-number flag within bounds, or a usage error naming the flag. */
+function count(text: string | undefined, fallback: number, max: number, flag: string): number {
+  if (text === undefined) return fallback;
+  if (!/^\d{1,10}$/.test(text) || Number(text) > max) throw usage(`enterprise list ${flag} N (a whole number up to ${max})`);
+  return Number(text);
+}
+
 const splitList = (v: string | undefined) => (v ? v.split(/[\s,;|]+/).filter(Boolean) : []);
 
 function show(e: Enterprise, locale: Locale): string {
@@ -84,7 +91,7 @@ export async function enterpriseCommand(args: string[], config: Config, locale: 
         const page = await registry.list({
           q: values.q, role: values.role, county: values.county, park: values.park, cluster: values.cluster,
           status: values.status, creditLevel: values['credit-level'],
-          limit: values.limit ? Number(values.limit) : 50, offset: values.offset ? Number(values.offset) : 0,
+          limit: count(values.limit, 50, 500, '--limit'), offset: count(values.offset, 0, 2147483647, '--offset'),
         });
         if (values.json) {
           process.stdout.write(JSON.stringify(page, null, 2) + '\n');

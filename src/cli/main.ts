@@ -9,6 +9,7 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
 
   silkgate serve [--port N] [--host H] [--data DIR] [--db URL] [--zone jinhua|zhoushan]
   silkgate migrate                         create or upgrade the database
+  silkgate admin-token reset               revoke every operator token and issue a new one
   silkgate enterprise add --uscc C --name N --roles ebc,logistics [--customs-code C] [--dxp-id D]
                           [--county 330782] [--park YWZB] [--cluster yiwu-commodities] [--credit-level L]
   silkgate enterprise import FILE          .csv, .json or .jsonl; all rows or none
@@ -59,6 +60,23 @@ async function main(argv: string[]): Promise<number> {
         const p = await (await import('../platform.js')).createPlatform(config);
         process.stdout.write(`${p.store.describe}: ${p.store.applied.length ? `applied ${p.store.applied.join(', ')}` : 'up to date'}\n`);
         await p.close();
+        return 0;
+      }
+      case 'admin-token': {
+        if (rest[0] !== 'reset') {
+          process.stderr.write('usage: silkgate admin-token reset\n');
+          return 2;
+        }
+        const p = await (await import('../platform.js')).createPlatform(config);
+        try {
+          const token = await p.registry.resetAdminToken('reset from the command line');
+          const { writeFileSync, mkdirSync } = await import('node:fs');
+          mkdirSync(config.dataDir, { recursive: true });
+          writeFileSync(`${config.dataDir}/admin-token`, token + '\n', { mode: 0o600 });
+          process.stdout.write(`${token}\n`);
+        } finally {
+          await p.close();
+        }
         return 0;
       }
       case 'enterprise':

@@ -3,10 +3,17 @@ import { join } from 'node:path';
 import type { Config } from '../kernel/config.js';
 import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
+import { AppError } from '../kernel/errors.js';
 
 export async function serve(config: Config): Promise<void> {
   const platform = await createPlatform(config);
   const generated = await platform.registry.ensureAdminToken(config.adminToken);
+  // Saved before anything else can fail: a token that exists only in the database would lock the operator out.
+  const tokenFile = join(config.dataDir, 'admin-token');
+  if (generated) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(tokenFile, generated + '\n', { mode: 0o600 });
+  }
   const app = await buildApp(platform, { logger: { level: config.logLevel } });
 
   let closing = false;
@@ -25,7 +32,14 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await platform.close();
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' ? `cannot listen on host ${config.host}` : e.message;
+    throw new AppError('invalid', 'CONFIG_INVALID', { detail: `${why}; choose another with --port / --host` });
+  }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -38,11 +52,6 @@ export async function serve(config: Config): Promise<void> {
     `  看板 dashboard    ${base}/`,
     `  健康 health       ${base}/healthz   指标 metrics ${base}/metrics`,
   ];
-  if (generated) {
-    mkdirSync(config.dataDir, { recursive: true });
-    const file = join(config.dataDir, 'admin-token');
-    writeFileSync(file, generated + '\n', { mode: 0o600 });
-    lines.push(`  运营令牌 operator token (shown once, also saved to ${file}):`, `    ${generated}`);
-  }
+  if (generated) lines.push(`  运营令牌 operator token (shown once, also saved to ${tokenFile}):`, `    ${generated}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -43,6 +43,9 @@ function openSqlite(file: string): { db: Kysely<Database>; bulk: BulkWriter; raw
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Searches must answer the
+  // same on both, so SQLite gets JavaScript's (Unicode) lower-casing under the same name.
+  raw.function('lower', { deterministic: true }, (v: unknown) => (v === null || v === undefined ? null : String(v).toLowerCase()));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const lock = <T>(work: () => T): Promise<T> => db.connection().execute(async () => work());
   return { db, raw, bulk: new SqliteBulkWriter(raw, lock) };

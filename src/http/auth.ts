@@ -14,7 +14,13 @@ export function bearerHook(registry: RegistryService) {
     const header = request.headers.authorization;
     if (!header) return;
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = m ? await registry.authenticate(m[1]!) : undefined;
+    let principal;
+    try {
+      principal = m ? await registry.authenticate(m[1]!) : undefined;
+    } catch (err) {
+      request.log.error({ err }, 'token check failed');
+      throw new AppError('unavailable', 'DB_UNREACHABLE', { target: 'database', detail: 'token check failed' });
+    }
     if (!principal) throw new AppError('unauthorized', 'UNAUTHORIZED');
     request.principal = principal;
   };

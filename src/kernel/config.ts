@@ -42,14 +42,16 @@ export function parseDatabaseTarget(value: string, dataDir: string): DatabaseTar
     try {
       new URL(value);
     } catch {
-      fail(`database URL is not a valid URL: ${value}`);
+      // Never echo a password: show the scheme and host part only.
+      fail(`database URL is not a valid URL: ${value.replace(/\/\/[^@/]*@/, '//***@')}`);
     }
     return { kind: 'postgres', url: value };
   }
   if (value.startsWith('sqlite:')) {
     const file = value.slice('sqlite:'.length);
     if (!file) fail('sqlite: needs a file path, e.g. sqlite:./data/silkgate.db');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(dataDir, file) };
+    // A relative path is relative to where the command runs, like any other path on the command line.
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
   }
   return fail(`database must be postgres://… or sqlite:FILE, got "${value}"`);
 }

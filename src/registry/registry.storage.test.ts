@@ -120,17 +120,56 @@ describe.each(adapters)('registry on %s', (adapter) => {
 
   it('imports many through the bulk path, all or nothing', async () => {
     const before = await count();
-    const batch = Array.from({ length: 300 }, (_, i) => enterpriseInput(1000 + i, { roles: ['ebc', 'logistics'], nameEn: i === 7 ? 'tab\there, line\nbreak \\ backslash' : null }));
+    const batch = Array.from({ length: 300 }, (_, i) => enterpriseInput(1000 + i, { roles: ['ebc', 'logistics'], nameEn: i === 7 ? 'back\\slash, \\N and "quotes"' : null }));
     expect(await registry.importMany(batch, 'test')).toBe(300);
     expect(await count()).toBe(before + 300);
     const e = await registry.get(usccFor(1007));
     expect(e.roles).toEqual(['ebc', 'logistics']);
-    expect(e.nameEn).toBe('tab\there, line\nbreak \\ backslash');
+    expect(e.nameEn).toBe('back\\slash, \\N and "quotes"');
 
     const mixed = [enterpriseInput(2000), enterpriseInput(2001, { uscc: usccFor(1003) }), enterpriseInput(2002), enterpriseInput(2003, { customsCode: enterpriseInput(2000).customsCode })];
     const err = await refused(registry.importMany(mixed, 'test'));
+    expect(err.kind).toBe('conflict');
     expect(err.issues.map((i) => [i.code, i.path])).toEqual([['DUPLICATE_CUSTOMS_CODE', '/3/customsCode'], ['DUPLICATE_USCC', '/1/uscc']]);
     expect(await count()).toBe(before + 300);
+  });
+
+  it('keeps tabs, line breaks and backslashes exact through the bulk path (COPY escaping on PostgreSQL)', async () => {
+    const { bulkInsertEnterprises } = await import('./repository.js');
+    const now = new Date().toISOString();
+    const odd = 'tab\there, line\nbreak, CR\r, back\\slash, \\N, \\.';
+    const i = enterpriseInput(3500);
+    await bulkInsertEnterprises(t.store.bulk, [{
+      id: 'odd-1', uscc: i.uscc, customs_code: null, dxp_id: null, name_zh: i.nameZh, name_en: odd, county: null, park: null,
+      cluster: null, credit_level: 'regular', credit_level_given: 'regular', status: 'active', address: null, contacts: '[]',
+      created_at: now, updated_at: now, version: 1,
+    }], [['ebc']]);
+    expect((await registry.get('odd-1')).nameEn).toBe(odd);
+  });
+
+  it('keeps every code unique across the three code columns, so a reference names one enterprise', async () => {
+    const a = await registry.create(enterpriseInput(3600), 'test');
+    // A DXP id equal to another enterprise's USCC would make that USCC ambiguous.
+    const clash = await refused(registry.create(enterpriseInput(3601, { dxpId: a.uscc }), 'test'));
+    expect(clash.issues.map((i) => [i.code, i.path])).toEqual([['DUPLICATE_DXP_ID', '/dxpId']]);
+    const batch = await refused(registry.importMany([enterpriseInput(3602, { dxpId: a.customsCode! })], 'test'));
+    expect(batch.issues.map((i) => [i.code, i.path])).toEqual([['DUPLICATE_DXP_ID', '/0/dxpId']]);
+  });
+
+  it('refuses tokens of an enterprise that is not active', async () => {
+    const e = await registry.create(enterpriseInput(3700), 'test');
+    const issued = await registry.issueToken(e.id, 'erp', 'test');
+    expect((await registry.authenticate(issued.token))?.kind).toBe('enterprise');
+    await registry.update(e.id, { status: 'suspended' }, 'test');
+    expect(await registry.authenticate(issued.token)).toBeUndefined();
+    await registry.update(e.id, { status: 'active' }, 'test');
+    expect((await registry.authenticate(issued.token))?.kind).toBe('enterprise');
+
+  });
+
+  it('searches names case-insensitively across Unicode, the same on both databases', async () => {
+    await registry.create(enterpriseInput(3800, { nameZh: 'ＡＢＣ义乌贸易', nameEn: 'Équipe Ünited' }), 'test');
+    for (const q of ['ＡＢＣ', 'ａｂｃ', 'Équipe', 'équipe', 'ÜNITED']) expect((await registry.list({ q })).total, q).toBe(1);
   });
 
   it('rolls the whole bulk write back when the database refuses one row', async () => {
@@ -169,4 +208,21 @@ describe.each(adapters)('registry on %s', (adapter) => {
     expect(await registry.ensureAdminToken()).toBeUndefined();
     expect((await registry.authenticate(first!))?.kind).toBe('admin');
   });
+
+  it('rotates the operator token: the configured one is the only one that works', async () => {
+    const first = 'sg_configured_operator_token_number_one';
+    const second = 'sg_configured_operator_token_number_two';
+    await registry.ensureAdminToken(first);
+    expect((await registry.authenticate(first))?.kind).toBe('admin');
+    await registry.ensureAdminToken(second);
+    expect(await registry.authenticate(first)).toBeUndefined();
+    expect((await registry.authenticate(second))?.kind).toBe('admin');
+    await registry.ensureAdminToken(first);
+    expect((await registry.authenticate(first))?.kind).toBe('admin');
+    expect(await registry.authenticate(second)).toBeUndefined();
+    const fresh = await registry.resetAdminToken();
+    expect(await registry.authenticate(first)).toBeUndefined();
+    expect((await registry.authenticate(fresh))?.kind).toBe('admin');
+  });
+
 });

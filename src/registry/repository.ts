@@ -23,11 +23,13 @@ export async function insertEnterprise(db: Executor, row: EnterpriseTable, roles
 
 /** Writes many enterprises through the bulk path, all or nothing. */
 export function bulkInsertEnterprises(
-  bulk: BulkWriter, rows: readonly EnterpriseTable[], roles: readonly (readonly string[])[],
+  bulk: BulkWriter, rows: readonly EnterpriseTable[], roles: readonly (readonly string[])[], audit?: AuditEventTable,
 ): Promise<number> {
+  const auditColumns = ['id', 'at', 'actor', 'entity', 'entity_id', 'action', 'detail'] as const;
   return bulk.write([
     { table: 'enterprises', columns: ENTERPRISE_COLUMNS, rows: rows.map((r) => ENTERPRISE_COLUMNS.map((c) => r[c])) },
     { table: 'enterprise_roles', columns: ['enterprise_id', 'role'], rows: rows.flatMap((r, i) => roles[i]!.map((role) => [r.id, role])) },
+    ...(audit ? [{ table: 'audit_events', columns: auditColumns, rows: [auditColumns.map((c) => audit[c])] }] : []),
   ]);
 }
 
@@ -45,37 +47,41 @@ export async function updateEnterprise(
   return true;
 }
 
-/** By platform id, USCC, customs code or DXP id — whichever `ref` is. */
+/**
+ * By platform id, USCC, customs code or DXP id — whichever `ref` is. The service keeps every code
+ * unique across all three columns, so at most one row matches; should old data hold two, the
+ * order id > USCC > customs code > DXP id decides, the same on every database.
+ */
 export async function findEnterprise(db: Executor, ref: string): Promise<EnterpriseRow | undefined> {
-  return db.selectFrom('enterprises').selectAll()
+  const rows = await db.selectFrom('enterprises').selectAll()
     .where((eb) => eb.or([eb('id', '=', ref), eb('uscc', '=', ref), eb('customs_code', '=', ref), eb('dxp_id', '=', ref)]))
-    .executeTakeFirst();
+    .execute();
+  const rank = (r: EnterpriseRow) => (r.id === ref ? 0 : r.uscc === ref ? 1 : r.customs_code === ref ? 2 : 3);
+  return rows.sort((a, b) => rank(a) - rank(b))[0];
 }
 
 export async function findCodeHolders(
   db: Executor, codes: { uscc?: string | null; customsCode?: string | null; dxpId?: string | null },
 ): Promise<Pick<EnterpriseRow, 'id' | 'uscc' | 'customs_code' | 'dxp_id'>[]> {
-  if (!codes.uscc && !codes.customsCode && !codes.dxpId) return [];
+  // Every code is checked against all three columns: a DXP id equal to another enterprise's USCC
+  // would make a reference ambiguous.
+  const values = [codes.uscc, codes.customsCode, codes.dxpId].filter((v): v is string => !!v);
+  if (!values.length) return [];
   return db.selectFrom('enterprises').select(['id', 'uscc', 'customs_code', 'dxp_id'])
-    .where((eb) => {
-      const ors = [];
-      if (codes.uscc) ors.push(eb('uscc', '=', codes.uscc));
-      if (codes.customsCode) ors.push(eb('customs_code', '=', codes.customsCode));
-      if (codes.dxpId) ors.push(eb('dxp_id', '=', codes.dxpId));
-      return eb.or(ors);
-    })
+    .where((eb) => eb.or([eb('uscc', 'in', values), eb('customs_code', 'in', values), eb('dxp_id', 'in', values)]))
     .execute();
 }
 
-/** Which of the given codes are already held: one query per column, for bulk pre-checks. */
-export async function existingCodes(
-  db: Executor, column: 'uscc' | 'customs_code' | 'dxp_id', values: readonly string[],
-): Promise<Set<string>> {
+/** Which of the given codes are already held, in any of the three code columns (bulk pre-check). */
+export async function existingCodes(db: Executor, values: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let i = 0; i < values.length; i += 500) {
-    const chunk = values.slice(i, i + 500);
-    const rows = await db.selectFrom('enterprises').select(column).where(column, 'in', chunk).execute();
-    for (const r of rows) found.add(r[column] as string);
+  for (let i = 0; i < values.length; i += 300) {
+    const chunk = values.slice(i, i + 300);
+    const rows = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id'])
+      .where((eb) => eb.or([eb('uscc', 'in', chunk), eb('customs_code', 'in', chunk), eb('dxp_id', 'in', chunk)]))
+      .execute();
+    const wanted = new Set(chunk);
+    for (const r of rows) for (const v of [r.uscc, r.customs_code, r.dxp_id]) if (v && wanted.has(v)) found.add(v);
   }
   return found;
 }
@@ -156,6 +162,17 @@ export async function revokeToken(db: Executor, enterpriseId: string, tokenId: s
     .where('id', '=', tokenId).where('enterprise_id', '=', enterpriseId).where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/** Revokes the active operator tokens, except `keep`. */
+export async function revokeAdminTokens(db: Executor, at: string, keep?: string): Promise<void> {
+  let q = db.updateTable('api_tokens').set({ revoked_at: at }).where('scope', '=', 'admin').where('revoked_at', 'is', null);
+  if (keep) q = q.where('id', '!=', keep);
+  await q.execute();
+}
+
+export async function reactivateToken(db: Executor, id: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ revoked_at: null }).where('id', '=', id).execute();
 }
 
 export async function touchToken(db: Executor, id: string, at: string): Promise<void> {

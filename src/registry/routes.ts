@@ -6,6 +6,7 @@ import type { Metrics } from '../ops/metrics.js';
 import type { EnterprisePatch } from './model.js';
 import type { RegistryService } from './service.js';
 import { forbidden } from './service.js';
+import { notFound } from '../kernel/errors.js';
 import * as s from './schemas.js';
 import { CREDIT_LEVELS, ROLES, STATUSES } from './rules/catalogue.js';
 import { enterprisesCsv } from './export.js';
@@ -72,9 +73,13 @@ export function registryRoutes(app: FastifyInstance, registry: RegistryService, 
     schema: { tags, security, summary: 'One enterprise by id, USCC, customs code or DXP id', params: s.RefParams, response: { 200: s.EnterpriseSchema } },
   }, async (request) => {
     const p = requirePrincipal(request);
-    const e = await registry.get(request.params.ref);
-    if (p.kind === 'enterprise' && p.enterpriseId !== e.id) throw forbidden();
-    return e;
+    if (p.kind === 'enterprise') {
+      // Another enterprise's code answers exactly like an unknown one: a token cannot probe the registry.
+      const own = await registry.get(p.enterpriseId);
+      if (![own.id, own.uscc, own.customsCode, own.dxpId].includes(request.params.ref)) throw notFound('ENTERPRISE_NOT_FOUND', request.params.ref);
+      return own;
+    }
+    return registry.get(request.params.ref);
   });
 
   r.get('/api/v1/me', {

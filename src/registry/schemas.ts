@@ -4,6 +4,9 @@ import { Type } from 'typebox';
 import { LIMITS } from './rules/validate.js';
 import { CREDIT_LEVELS, ROLE_CODES, STATUS_CODES } from './rules/catalogue.js';
 
+ /** No control characters (PostgreSQL refuses U+0000 in text; none belongs in a name or a code). */
+const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]*$';
+
 const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 // Roles, credit levels and statuses are plain strings on the wire so that an unknown value gets the
 // registry's own error (ROLE_UNKNOWN …) naming the value; the allowed codes are in the descriptions.
@@ -63,7 +66,7 @@ export const EnterpriseSchema = Type.Object({
 });
 
 export const EnterpriseQuerySchema = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'search names, USCC or customs code' })),
+  q: Type.Optional(Type.String({ maxLength: 100, pattern: NO_CONTROL, description: 'search names, USCC or customs code' })),
   role: Type.Optional(Type.String({ maxLength: 40 })),
   county: Type.Optional(Type.String({ maxLength: 12 })),
   park: Type.Optional(Type.String({ maxLength: 40 })),
@@ -71,7 +74,7 @@ export const EnterpriseQuerySchema = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 20 })),
   creditLevel: Type.Optional(Type.String({ maxLength: 40 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, default: 0 })),
 }, { additionalProperties: false });
 
-export const RefParams = Type.Object({ ref: Type.String({ maxLength: 64, description: 'platform id, USCC, customs code or DXP id' }) });
+export const RefParams = Type.Object({ ref: Type.String({ maxLength: 64, pattern: NO_CONTROL, description: 'platform id, USCC, customs code or DXP id' }) });

@@ -106,7 +106,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
     const holders = (await repo.findCodeHolders(db, codes)).filter((h) => h.id !== selfId);
     const issues: DuplicateIssue[] = [];
     const check = (column: 'uscc' | 'customs_code' | 'dxp_id', value: string | null | undefined) => {
-      if (value && holders.some((h) => h[column] === value)) {
+      if (value && holders.some((h) => h.uscc === value || h.customs_code === value || h.dxp_id === value)) {
         issues.push({ ...issue(DUPLICATE_CODE[column], FIELD_PATH[column], { value }), value, duplicate: DUPLICATE_CODE[column] });
       }
     };
@@ -161,32 +161,46 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
      */
     async importMany(inputs: readonly EnterpriseInput[], actor: string): Promise<number> {
       const issues: Issue[] = [];
-      const seen = { uscc: new Map<string, number>(), customs_code: new Map<string, number>(), dxp_id: new Map<string, number>() };
+      const duplicates: Issue[] = [];
+      let firstDuplicate = '';
+      // Every code of the batch, whatever its column, is unique across the batch and the registry.
+      const seen = new Map<string, { index: number; column: 'uscc' | 'customs_code' | 'dxp_id' }>();
       inputs.forEach((input, i) => {
         for (const it of validateEnterpriseInput(input, zone)) issues.push({ ...it, path: `/${i}${it.path}` });
         for (const [column, value] of [['uscc', input.uscc], ['customs_code', input.customsCode], ['dxp_id', input.dxpId]] as const) {
           if (!value) continue;
-          if (seen[column].has(value)) issues.push(issue(DUPLICATE_CODE[column], `/${i}${FIELD_PATH[column]}`, { value }));
-          else seen[column].set(value, i);
+          const prior = seen.get(value);
+          if (prior && prior.index !== i) {
+            duplicates.push(issue(DUPLICATE_CODE[column], `/${i}${FIELD_PATH[column]}`, { value }));
+            firstDuplicate ||= value;
+          }
+          else if (!prior) seen.set(value, { index: i, column });
         }
       });
-      for (const column of ['uscc', 'customs_code', 'dxp_id'] as const) {
-        const held = await repo.existingCodes(db, column, [...seen[column].keys()]);
-        for (const value of held) {
-          issues.push(issue(DUPLICATE_CODE[column], `/${seen[column].get(value)}${FIELD_PATH[column]}`, { value }));
-        }
+      for (const value of await repo.existingCodes(db, [...seen.keys()])) {
+        const { index, column } = seen.get(value)!;
+        duplicates.push(issue(DUPLICATE_CODE[column], `/${index}${FIELD_PATH[column]}`, { value }));
+        firstDuplicate ||= value;
       }
-      if (issues.length) throw invalid(issues);
+      if (issues.length) throw invalid([...issues, ...duplicates]);
+      // Only duplicates: the request was fine, the registry disagrees — a conflict, as for one enterprise.
+      if (duplicates.length) throw conflict(duplicates[0]!.code as 'DUPLICATE_USCC', { value: firstDuplicate }, duplicates);
       const at = iso();
       const rows = inputs.map((input) => rowFor(input, newId(), at));
+      const audit = { id: newId(), at, actor, entity: 'enterprise', entity_id: '*', action: 'import', detail: JSON.stringify({ count: rows.length }) };
       try {
-        await repo.bulkInsertEnterprises(store.bulk, rows, inputs.map((input) => uniqueRoles(input.roles)));
+        // The audit event is a batch of the same transaction: rows and record commit together.
+        await repo.bulkInsertEnterprises(store.bulk, rows, inputs.map((input) => uniqueRoles(input.roles)), audit);
       } catch (err) {
-        rethrowUnique(err, {});
+        if (!uniqueViolation(err)) throw err;
+        // A concurrent writer took a code after the pre-check: name the rows, as the pre-check would.
+        const taken = await repo.existingCodes(db, [...seen.keys()]);
+        const lost = [...taken].map((value) => {
+          const { index, column } = seen.get(value)!;
+          return issue(DUPLICATE_CODE[column], `/${index}${FIELD_PATH[column]}`, { value });
+        });
+        throw conflict(lost[0]?.code as 'DUPLICATE_USCC' ?? 'DUPLICATE_USCC', { value: [...taken][0] ?? '' }, lost);
       }
-      await repo.insertAudit(db, {
-        id: newId(), at, actor, entity: 'enterprise', entity_id: '*', action: 'import', detail: JSON.stringify({ count: rows.length }),
-      });
       return rows.length;
     },
 
@@ -302,11 +316,17 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
     },
 
     /** Who holds `token`, or undefined for an unknown or revoked token. */
+    /** Who holds `token`: undefined for an unknown or revoked token, or one of an enterprise that is not active. */
     async authenticate(token: string): Promise<Principal | undefined> {
       const row = await repo.findTokenByHash(db, hashToken(token));
       if (!row || row.revoked_at) return undefined;
+      // Recording every use would turn each read into a write; once a minute is enough to show a token is alive.
+      const at = now();
+      if (!row.last_used_at || at.getTime() - Date.parse(row.last_used_at) > 60_000) await repo.touchToken(db, row.id, at.toISOString());
       if (row.scope === 'admin') return { kind: 'admin', tokenId: row.id };
       if (!row.enterprise_id) return undefined;
+      const e = await repo.findEnterprise(db, row.enterprise_id);
+      if (!e || e.status !== 'active') return undefined;
       return { kind: 'enterprise', tokenId: row.id, enterpriseId: row.enterprise_id };
     },
 
@@ -316,20 +336,38 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
      */
     async ensureAdminToken(given?: string): Promise<string | undefined> {
       if (given) {
+        // The configured token is the one operator token: every other is revoked, and the configured
+        // one is (re)activated, so rotating SILKGATE_ADMIN_TOKEN retires the old one.
         const hash = hashToken(given);
-        if (!(await repo.findTokenByHash(db, hash))) {
-          await repo.insertToken(db, {
-            id: newId(), enterprise_id: null, scope: 'admin', token_hash: hash, label: 'SILKGATE_ADMIN_TOKEN',
-            created_at: iso(), last_used_at: null, revoked_at: null,
-          });
-        }
+        await db.transaction().execute(async (trx) => {
+          const at = iso();
+          const held = await repo.findTokenByHash(trx, hash);
+          await repo.revokeAdminTokens(trx, at, held?.id);
+          if (!held) {
+            await repo.insertToken(trx, {
+              id: newId(), enterprise_id: null, scope: 'admin', token_hash: hash, label: 'SILKGATE_ADMIN_TOKEN',
+              created_at: at, last_used_at: null, revoked_at: null,
+            });
+          } else if (held.scope !== 'admin') {
+            throw new AppError('invalid', 'CONFIG_INVALID', { detail: 'SILKGATE_ADMIN_TOKEN is an enterprise token' });
+          } else if (held.revoked_at) await repo.reactivateToken(trx, held.id);
+        });
         return undefined;
       }
       if (await repo.hasActiveAdminToken(db)) return undefined;
+      return this.resetAdminToken('generated at first start');
+    },
+
+    /** Revokes every operator token and issues a new one, returned once. */
+    async resetAdminToken(label = 'reset'): Promise<string> {
       const token = newToken();
-      await repo.insertToken(db, {
-        id: newId(), enterprise_id: null, scope: 'admin', token_hash: hashToken(token), label: 'generated at first start',
-        created_at: iso(), last_used_at: null, revoked_at: null,
+      await db.transaction().execute(async (trx) => {
+        const at = iso();
+        await repo.revokeAdminTokens(trx, at);
+        await repo.insertToken(trx, {
+          id: newId(), enterprise_id: null, scope: 'admin', token_hash: hashToken(token), label,
+          created_at: at, last_used_at: null, revoked_at: null,
+        });
       });
       return token;
     },

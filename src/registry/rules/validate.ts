@@ -28,6 +28,15 @@ function text(issues: Issue[], path: string, value: unknown, max: number, requir
     issues.push(issue('TYPE', path, { field: path, expected: 'string' }));
     return false;
   }
+  // Control characters belong in no registry field (and PostgreSQL refuses U+0000 outright).
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    issues.push(issue('PATTERN', path, { field: path }));
+    return false;
+  }
+  if (value.trim() === '') {
+    if (required) issues.push(issue('REQUIRED', path, { field: path }));
+    return false;
+  }
   const length = [...value].length;
   if (length > max) {
     issues.push(issue('TOO_LONG', path, { field: path, max, actual: length }));
