@@ -1,5 +1,5 @@
 // The codec's public operations: read (parse + check), write, and check a model.
-import { text, type Text } from '../kernel/i18n/index.js';
+import { text } from '../kernel/i18n/index.js';
 import { CEB_NS, messages, rootDef } from './catalogue.js';
 import { decodeMessage, type CebIssue, type Model } from './decode.js';
 import { encodeMessage, ModelError, type WriteOptions } from './encode.js';
@@ -133,6 +133,4 @@ function checkShape(type: string, model: Model, edition: Edition): void {
   visit(def, model, '');
 }
 
-/** The words of an issue in one locale, for CLI output. */
-export const issueText = (i: CebIssue, locale: keyof Text): string => i.message[locale];
 export type { CebIssue, Model };

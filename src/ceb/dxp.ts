@@ -7,7 +7,7 @@ import { readMessage, readTree, type ReadOptions, type ReadResult } from './code
 import type { CebIssue } from './decode.js';
 import type { XmlFragment } from './fragment.js';
 import { messages } from './catalogue.js';
-import { attr, DEFAULT_LIMITS, parseDocument, XmlError, type XNode } from './xml/reader.js';
+import { attr, DEFAULT_LIMITS, lineIndex, parseDocument, XmlError, type XNode } from './xml/reader.js';
 import { escapeAttr, escapeText, serializeFragment } from './xml/writer.js';
 
 export const DXP_NS = 'http://www.chinaport.gov.cn/dxp';
@@ -208,7 +208,7 @@ export function unwrap(input: string | Uint8Array, options: ReadOptions = {}): U
     return { envelope: 'DxpMsg', dxp: undefined, errors: [issue], business: undefined };
   }
   const { root, src } = doc;
-  const r = new EnvelopeReader((pos) => src.slice(0, pos).split('\n').length);
+  const r = new EnvelopeReader(lineIndex(src));
   if (root.ns !== DXP_NS || (root.name !== 'DxpMsg' && root.name !== 'DxpMsgSv')) {
     // Not an envelope: maybe a bare business message, which the caller may accept as is.
     r.problem('CEB_UNEXPECTED', '/', { name: root.name }, root);

@@ -37,7 +37,7 @@ const fail = (detail: string): never => {
   throw new AppError('invalid', 'CONFIG_INVALID', { detail });
 };
 
-export function parseDatabaseTarget(value: string, dataDir: string): DatabaseTarget {
+export function parseDatabaseTarget(value: string): DatabaseTarget {
   if (/^postgres(ql)?:\/\//.test(value)) {
     try {
       new URL(value);
@@ -62,7 +62,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const dataDir = resolve(flags.data ?? env.SILKGATE_DATA ?? './data');
   const dbText = flags.db ?? env.DATABASE_URL;
   const database: DatabaseTarget = dbText
-    ? parseDatabaseTarget(dbText, dataDir)
+    ? parseDatabaseTarget(dbText)
     : { kind: 'sqlite', file: resolve(dataDir, 'silkgate.db') };
   const zone = (flags.zone ?? env.SILKGATE_ZONE ?? 'jinhua') as ZoneId;
   if (!ZONE_IDS.includes(zone)) fail(`zone must be one of ${ZONE_IDS.join(', ')}, got "${zone}"`);

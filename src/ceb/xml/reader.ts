@@ -98,7 +98,7 @@ function lineAtByte(bytes: Uint8Array): number {
   // Best effort: the line of the first byte that fails a lenient decode.
   const text = new TextDecoder('utf-8').decode(bytes);
   const bad = text.indexOf('\uFFFD');
-  return bad < 0 ? 1 : text.slice(0, bad).split('\n').length;
+  return bad < 0 ? 1 : lineAt(text, bad);
 }
 
 const ENTITIES = new Map<string, string>([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
