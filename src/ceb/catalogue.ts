@@ -1,6 +1,6 @@
 // Which schema a message type belongs to, and the customs business codes (spec table 7-2) for its
 // field-check and over-limit failures where customs has one.
-import type { Direction, Edition, ElementDef, MessageSchema } from './schema/types.js';
+import type { Direction, Edition, ElementDef, MessageSchema, SimpleType } from './schema/types.js';
 import { import202205 } from './schema/data/import-202205.js';
 import { export202205 } from './schema/data/export-202205.js';
 import { import2018 } from './schema/data/import-2018.js';
@@ -9,9 +9,29 @@ import { export2018 } from './schema/data/export-2018.js';
 export const CEB_NS = 'http://www.chinaport.gov.cn/ceb';
 export const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 
+// The generated definitions are object literals of many shapes (a field has a doc or not, a
+// fixed value or not …), which makes every property read on the hot path megamorphic. They are
+// rebuilt once here with every property present, in one order: one shape for all definitions.
+function simpleShape(st: SimpleType | undefined): SimpleType | undefined {
+  if (!st) return undefined;
+  const s = st as { t: string; len?: number; minLen?: number; maxLen?: number; collapse?: true; digits?: number; frac?: number };
+  return { t: s.t, len: s.len, minLen: s.minLen, maxLen: s.maxLen, collapse: s.collapse, digits: s.digits, frac: s.frac } as unknown as SimpleType;
+}
+function shape(d: ElementDef): ElementDef {
+  return {
+    name: d.name, ns: d.ns, min: d.min, max: d.max, doc: d.doc, simple: simpleShape(d.simple), fixed: d.fixed, default: d.default,
+    children: d.children?.map(shape), attrs: d.attrs?.map((a) => ({ name: a.name, required: a.required, simple: simpleShape(a.simple)! })),
+    any: d.any, signature: d.signature,
+  } as ElementDef;
+}
+const shaped = (m: MessageSchema): MessageSchema => ({
+  edition: m.edition, direction: m.direction,
+  roots: Object.fromEntries(Object.entries(m.roots).map(([k, d]) => [k, shape(d)])),
+});
+
 export const schemas: Readonly<Record<Edition, Readonly<Record<Direction, MessageSchema>>>> = {
-  '202205': { import: import202205, export: export202205 },
-  '2018': { import: import2018, export: export2018 },
+  '202205': { import: shaped(import202205), export: shaped(export202205) },
+  '2018': { import: shaped(import2018), export: shaped(export2018) },
 };
 
 export interface MessageInfo {
