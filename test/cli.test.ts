@@ -123,6 +123,9 @@ describe('silkgate serve', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
     const summary = await fetch(`${base}/api/v1/registry/summary`, { headers: { authorization: `Bearer ${token}` } });
     expect(summary.status).toBe(200);
+    // A first start on the embedded database brings the demo enterprises, and says so.
+    expect(out).toMatch(/demo data\s+20 enterprises/);
+    expect(((await summary.json()) as { total: number }).total).toBe(20);
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

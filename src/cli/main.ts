@@ -7,7 +7,7 @@ import { UsageError } from './usage.js';
 
 const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平台
 
-  silkgate serve [--port N] [--host H] [--data DIR] [--db URL] [--zone jinhua|zhoushan]
+  silkgate serve [--port N] [--host H] [--data DIR] [--db URL] [--zone jinhua|zhoushan] [--no-demo]
   silkgate migrate                         create or upgrade the database
   silkgate admin-token reset               revoke every operator token and issue a new one
   silkgate enterprise add --uscc C --name N --roles ebc,logistics [--customs-code C] [--dxp-id D]
@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, db: { type: 'string' },
       zone: { type: 'string' }, 'log-level': { type: 'string' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' },
     },
   });
   const locale = cliLocale(values.lang as string | undefined);
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig({
       port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
       db: values.db as string | undefined, zone: values.zone as string | undefined, logLevel: values['log-level'] as string | undefined,
+      demo: values['no-demo'] ? false : (values.demo as boolean | undefined),
     });
     switch (command) {
       case 'serve':
@@ -97,10 +99,12 @@ async function main(argv: string[]): Promise<number> {
 /** Removes the global flags (handled above) so each sub-command sees only its own. */
 function stripGlobal(args: string[]): string[] {
   const global = new Set(['--port', '--host', '--data', '--db', '--zone', '--log-level', '--lang']);
+  const switches = new Set(['--demo', '--no-demo']);
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const name = a.split('=')[0]!;
+    if (switches.has(a)) continue;
     if (global.has(name)) {
       if (!a.includes('=')) i++;
       continue;

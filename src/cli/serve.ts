@@ -4,6 +4,7 @@ import type { Config } from '../kernel/config.js';
 import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
 import { AppError } from '../kernel/errors.js';
+import { demoEnterprises } from '../zone/demo.js';
 
 export async function serve(config: Config): Promise<void> {
   const platform = await createPlatform(config);
@@ -13,6 +14,11 @@ export async function serve(config: Config): Promise<void> {
   if (generated) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(tokenFile, generated + '\n', { mode: 0o600 });
+  }
+  // A first start on the embedded database gets demo enterprises, so the dashboard has something to show.
+  let demo = 0;
+  if (config.demo && (await platform.registry.list({ limit: 1 })).total === 0) {
+    demo = await platform.registry.importMany(demoEnterprises(platform.zone), 'demo');
   }
   const app = await buildApp(platform, { logger: { level: config.logLevel } });
 
@@ -52,6 +58,7 @@ export async function serve(config: Config): Promise<void> {
     `  看板 dashboard    ${base}/`,
     `  健康 health       ${base}/healthz   指标 metrics ${base}/metrics`,
   ];
+  if (demo) lines.push(`  演示数据 demo data  ${demo} enterprises marked 演示/demo (start with --no-demo or SILKGATE_DEMO=0 to skip)`);
   if (generated) lines.push(`  运营令牌 operator token (shown once, also saved to ${tokenFile}):`, `    ${generated}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(c.dataDir).toBe('/tmp/x');
     expect(c.zone).toBe('zhoushan');
   });
+  it('loads demo data only on the embedded database unless told otherwise', () => {
+    expect(loadConfig({}, {}).demo).toBe(true);
+    expect(loadConfig({}, { DATABASE_URL: 'postgres://u@h/db' }).demo).toBe(false);
+    expect(loadConfig({}, { SILKGATE_DEMO: '0' }).demo).toBe(false);
+    expect(loadConfig({}, { DATABASE_URL: 'postgres://u@h/db', SILKGATE_DEMO: '1' }).demo).toBe(true);
+    expect(loadConfig({ demo: false }, { SILKGATE_DEMO: '1' }).demo).toBe(false);
+  });
+
   it('takes PostgreSQL from DATABASE_URL', () => {
     expect(loadConfig({}, { DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
   });
@@ -27,6 +35,8 @@ describe('configuration', () => {
     [{ zone: 'hangzhou' }, {}, /zone/],
     [{}, { LOG_LEVEL: 'loud' }, /log level/],
     [{}, { SILKGATE_ADMIN_TOKEN: 'short' }, /24 characters/],
+    [{}, { SILKGATE_DEMO: 'yes' }, /SILKGATE_DEMO/],
+    [{ db: 'postgres://user:secret@[bad' }, {}, /\*\*\*@/],
   ])('refuses bad configuration %o %o with one clear line', (flags, env, why) => {
     try {
       loadConfig(flags, env);

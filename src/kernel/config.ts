@@ -21,6 +21,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Operator token from SILKGATE_ADMIN_TOKEN; when absent one is generated on first start. */
   readonly adminToken: string | undefined;
+  /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
+  readonly demo: boolean;
 }
 
 /** Flags as the CLI parsed them; every value optional. */
@@ -31,6 +33,7 @@ export interface ConfigFlags {
   db?: string | undefined;
   zone?: string | undefined;
   logLevel?: string | undefined;
+  demo?: boolean | undefined;
 }
 
 const fail = (detail: string): never => {
@@ -70,7 +73,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!LOG_LEVELS.includes(logLevel)) fail(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const adminToken = env.SILKGATE_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 24) fail('SILKGATE_ADMIN_TOKEN must be at least 24 characters');
+  const demoEnv = env.SILKGATE_DEMO;
+  if (demoEnv !== undefined && demoEnv !== '' && demoEnv !== '0' && demoEnv !== '1') fail(`SILKGATE_DEMO must be 0 or 1, got "${demoEnv}"`);
+  const demo = flags.demo ?? (demoEnv ? demoEnv === '1' : !dbText);
   return Object.freeze({
+    demo,
     port: Number(portText),
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     dataDir,
