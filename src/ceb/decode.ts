@@ -7,7 +7,7 @@ import { CEB_NS, DS_NS, messages, rootDef } from './catalogue.js';
 import { enumFor, inTable, tableFor, timeFormatFor, validTime, type EnumRule, type TableRule } from './rules.js';
 import type { CustomsTimeFormat } from '../kernel/time.js';
 import type { Direction, Edition, ElementDef, SimpleType } from './schema/types.js';
-import { attr, lineIndex, type XNode } from './xml/reader.js';
+import { attr, isXmlBlank, lineIndex, type XNode } from './xml/reader.js';
 import { serializeFragment } from './xml/writer.js';
 
 export interface CebIssue {
@@ -63,7 +63,6 @@ const charLength = (s: string) => (SURROGATE.test(s) ? [...s].length : s.length)
 // XML white space is space, tab, CR and LF only; String.trim() would also eat U+00A0, U+3000 …
 const XML_TRIM = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 export const xmlTrim = (s: string): string => (s.length && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.replace(XML_TRIM, '') : s);
-const isBlank = (s: string) => !/[^ \t\r\n]/.test(s);
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** XSD decimal: [+-]digits[.digits]; totalDigits counts significant digits, as XML Schema does. */
@@ -202,7 +201,7 @@ function decodeComplex(ctx: Ctx, node: XNode, def: ElementDef, path: string, def
     }
   }
   checkAttributes(ctx, node, def, path);
-  if (node.text !== '' && !isBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.pos);
+  if (node.text !== '' && !isXmlBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path || '/', {}, node.pos);
   const defs = def.children ?? [];
   const idx = indexOf(def);
   const counts = new Array<number>(defs.length).fill(0);
@@ -287,7 +286,7 @@ function decodeNode(ctx: Ctx, node: XNode, def: ElementDef, path: string, defPat
   if (def.signature) return { xml: serializeFragment(node) } satisfies XmlFragment;
   if (def.any) {
     // ExtendMessage/Message: at most one element of any namespace, and no text (XSD: xs:any, not mixed).
-    if (!isBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path, {}, node.pos);
+    if (!isXmlBlank(node.text)) push(ctx, ctx.errors, '0002', 'CEB_TEXT_IN_COMPLEX', path, {}, node.pos);
     if ((node.kids?.length ?? 0) > 1) push(ctx, ctx.errors, '0002', 'CEB_TOO_MANY', path, { max: 1, actual: node.kids!.length }, node.pos);
     checkAttributes(ctx, node, def, path);
     return { xml: (node.kids ?? []).map((k) => serializeFragment(k)).join('') } satisfies XmlFragment;

@@ -38,42 +38,23 @@ export function fastRead(src: string, tolerant: boolean, limits: XmlLimits = DEF
   }
 }
 
-// Qualified names per prefix, built once and flattened (a concatenated string that is compared
-// again and again would otherwise be flattened on every comparison).
-const qnames = new Map<string, WeakMap<ElementDef, string>>();
-let currentQnames = new WeakMap<ElementDef, string>();
-let currentPrefix = '';
-function usePrefix(p: string): void {
-  if (p === currentPrefix) return;
-  let m = qnames.get(p);
-  if (!m) {
-    m = new WeakMap();
-    qnames.set(p, m);
-  }
-  currentPrefix = p;
-  currentQnames = m;
-}
-function qnameOf(d: ElementDef): string {
-  let q = currentQnames.get(d);
-  if (q === undefined) {
-    q = currentPrefix + d.name;
-    q.charCodeAt(0);
-    currentQnames.set(d, q);
-  }
-  return q;
-}
-
-/** The children's qualified names of a complex definition, for the current prefix (one lookup per element, not per child). */
+// The children's qualified names of a complex definition, per prefix: built once and flattened
+// (a concatenated string compared again and again would otherwise be flattened on every
+// comparison), and looked up once per element rather than once per child.
 const childQnames = new Map<string, WeakMap<ElementDef, readonly string[]>>();
-function qnamesOf(def: ElementDef): readonly string[] {
-  let byDef = childQnames.get(currentPrefix);
+function qnamesOf(def: ElementDef, prefix: string): readonly string[] {
+  let byDef = childQnames.get(prefix);
   if (!byDef) {
     byDef = new WeakMap();
-    childQnames.set(currentPrefix, byDef);
+    childQnames.set(prefix, byDef);
   }
   let qs = byDef.get(def);
   if (!qs) {
-    qs = def.children!.map(qnameOf);
+    qs = def.children!.map((c) => {
+      const q = prefix + c.name;
+      q.charCodeAt(0);
+      return q;
+    });
     byDef.set(def, qs);
   }
   return qs;
@@ -120,7 +101,6 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
   if (src.charCodeAt(pos) !== 62 || prefix === undefined) bail();
   pos++;
   const p = prefix ? prefix + ':' : '';
-  usePrefix(p);
   if (!rootQname.startsWith(p) || rootQname.indexOf(':', p.length) >= 0) bail();
   const type = rootQname.slice(p.length);
   const info = messages.get(type);
@@ -145,7 +125,7 @@ function run(src: string, tolerant: boolean, limits: XmlLimits): FastResult {
   function complex(def: ElementDef, obj: Model, path: string, elementName: string, startPos: number, depth: number): void {
     if (depth >= limits.maxDepth) bail();
     const defs = def.children!;
-    const qs = qnamesOf(def);
+    const qs = qnamesOf(def, p);
     const counts = new Array<number>(defs.length).fill(0);
     let at = 0;
     for (;;) {

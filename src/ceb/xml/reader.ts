@@ -145,6 +145,8 @@ export const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[
 
 export const BAD_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const NOT_SPACE = /[^ \t\r\n]/;
+/** Only XML white space (space, tab, CR, LF) — not U+3000 or U+00A0, which String.trim() also removes. */
+export const isXmlBlank = (s: string): boolean => !NOT_SPACE.test(s);
 // XML names: a start character, then name characters (XML 1.0 §2.3, with non-ASCII accepted wholesale).
 const NAME = /[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFD]*/y;
 const SPACES = /[ \t\r\n]*/y;

@@ -1,5 +1,5 @@
 // XML text output: escaping, and self-contained serialisation of kept fragments.
-import type { XNode } from './reader.js';
+import { isXmlBlank, type XNode } from './reader.js';
 
 const TEXT_ESC = /[&<>\r]/g;
 const ATTR_ESC = /[&<>"\t\n\r]/g;
@@ -32,6 +32,6 @@ export function serializeFragment(node: XNode, scope: Record<string, string> = {
     if (p && p !== 'xml') need(p, a.ns);
     attrs += ` ${a.qname}="${escapeAttr(a.value)}"`;
   }
-  const inner = escapeText(node.text.trim() === '' && node.kids ? '' : node.text) + (node.kids ?? []).map((k) => serializeFragment(k, local)).join('');
+  const inner = escapeText(isXmlBlank(node.text) && node.kids ? '' : node.text) + (node.kids ?? []).map((k) => serializeFragment(k, local)).join('');
   return `<${node.qname}${decls}${attrs}>${inner}</${node.qname}>`;
 }
