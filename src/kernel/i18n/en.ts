@@ -62,4 +62,15 @@ export const en: Record<keyof typeof zhCN, string> = {
   CEB_DEFECT_REPAIRED: '{path} is missing (a known defect of the official sample): filled in as {value} by {rule}',
   CEB_EDITION_FALLBACK: 'The message does not fit the 202205 structure; it was read as the 2018 edition',
   CEB_WRONG_MODEL: '{path} has the wrong data type: {detail}',
+  // — clearance pipeline (src/clearance) —
+  // — end clearance —
+
+  // — customs gateway adapters (src/clearance/gateway) —
+  // — end gateway —
+
+  // — webhooks (src/clearance/webhooks) —
+  // — end webhooks —
+
+  // — traffic simulator (src/clearance/traffic) —
+  // — end traffic —
 };

@@ -60,4 +60,15 @@ export const zhCN = {
   CEB_DEFECT_REPAIRED: '{path} 缺失（官方样例的已知缺陷）：已按 {rule} 补齐为 {value}',
   CEB_EDITION_FALLBACK: '报文不符合 202205 版结构，已按 2018 版读取',
   CEB_WRONG_MODEL: '{path} 的数据类型不正确：{detail}',
+  // — clearance pipeline (src/clearance) —
+  // — end clearance —
+
+  // — customs gateway adapters (src/clearance/gateway) —
+  // — end gateway —
+
+  // — webhooks (src/clearance/webhooks) —
+  // — end webhooks —
+
+  // — traffic simulator (src/clearance/traffic) —
+  // — end traffic —
 } as const;
