@@ -1,10 +1,16 @@
-// Every default wired in one place: the store, the zone, the services, the metrics. Later
-// capabilities (customs gateway, signer …) add their Default… adapters here.
+// Every default wired in one place: the store, the zone, the services, the customs gateway, the
+// metrics. Later capabilities (signer …) add their Default… adapters here.
 import type { Config } from './kernel/config.js';
 import { openStore, type OpenOptions, type Store } from './db/store.js';
 import { createRegistryService, type RegistryService } from './registry/index.js';
 import { zoneProfiles, type ZoneProfile } from './zone/index.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createPipeline, type Pipeline, type PipelineDeps } from './clearance/pipeline.js';
+import { createClearanceQueries, type ClearanceQueries } from './clearance/query.js';
+import { createCustomsSimulator, type SimulatorOptions } from './clearance/gateway/simulator.js';
+import { createAmqpGateway } from './clearance/gateway/amqp.js';
+import type { CustomsGateway } from './clearance/gateway/port.js';
+import { createWebhookService, type WebhookService } from './clearance/webhooks/index.js';
 
 export interface Platform {
   readonly config: Config;
@@ -12,16 +18,50 @@ export interface Platform {
   readonly zone: ZoneProfile;
   readonly registry: RegistryService;
   readonly metrics: Metrics;
+  readonly pipeline: Pipeline;
+  readonly clearance: ClearanceQueries;
+  readonly gateway: CustomsGateway;
+  readonly webhooks: WebhookService;
   close(): Promise<void>;
 }
 
-export async function createPlatform(config: Config, options: OpenOptions = {}): Promise<Platform> {
+export interface PlatformOptions extends OpenOptions {
+  /** Replaces the configured customs gateway (tests, bench). */
+  readonly gateway?: CustomsGateway;
+  readonly simulator?: SimulatorOptions;
+  readonly log?: PipelineDeps['log'];
+  readonly onEvents?: PipelineDeps['onEvents'];
+  /** The clock of the services (tests move it to exercise retries and deadlines). */
+  readonly now?: () => Date;
+}
+
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const store = await openStore(config.database, options);
   const zone = zoneProfiles[config.zone];
+  const gateway = options.gateway ?? (config.customs.kind === 'amqp'
+    ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
+    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, ...options.simulator }));
+  const webhooks = createWebhookService({ store, ...(options.now ? { now: options.now } : {}) });
+  const pipeline = createPipeline({
+    store, gateway,
+    declaration: { customsCode: config.customsCode, portCode: config.portCode },
+    bondedParks: zone.parks.map((p) => p.code),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    // Webhook deliveries are queued in the same transaction as the change they report.
+    onEvents: async (trx, events) => {
+      await webhooks.enqueue(trx, events);
+      await options.onEvents?.(trx, events);
+    },
+  });
   return {
-    config, store, zone,
+    config, store, zone, gateway, pipeline, webhooks,
     registry: createRegistryService({ store, zone }),
+    clearance: createClearanceQueries(store),
     metrics: createMetrics(),
-    close: () => store.close(),
+    async close() {
+      await pipeline.close();
+      await store.close();
+    },
   };
 }

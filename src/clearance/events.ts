@@ -3,7 +3,7 @@
 // statistics read these; none of them can change the pipeline's state.
 import type { Text } from '../kernel/i18n/index.js';
 
-export type SubjectKind = 'document' | 'inventory';
+export type SubjectKind = 'document' | 'inventory' | 'parcel';
 
 export interface ReceiptInfo {
   /** Receipt message type, e.g. 'CEB622Message'. */

@@ -5,6 +5,7 @@ import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
 import { AppError } from '../kernel/errors.js';
 import { demoEnterprises } from '../zone/demo.js';
+import { createWebhookDispatcher } from '../clearance/webhooks/index.js';
 
 export async function serve(config: Config): Promise<void> {
   const platform = await createPlatform(config);
@@ -21,6 +22,9 @@ export async function serve(config: Config): Promise<void> {
     demo = await platform.registry.importMany(demoEnterprises(platform.zone), 'demo');
   }
   const app = await buildApp(platform, { logger: { level: config.logLevel } });
+  await platform.pipeline.start();
+  const webhooks = createWebhookDispatcher({ store: platform.store, logger: app.log });
+  webhooks.start();
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -30,6 +34,7 @@ export async function serve(config: Config): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
+      await webhooks.stop();
       await platform.close();
     } finally {
       clearTimeout(force);
@@ -41,6 +46,7 @@ export async function serve(config: Config): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    await webhooks.stop();
     await platform.close();
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' ? `cannot listen on host ${config.host}` : e.message;
@@ -57,6 +63,7 @@ export async function serve(config: Config): Promise<void> {
     `  文档 OpenAPI docs ${base}/docs`,
     `  看板 dashboard    ${base}/`,
     `  健康 health       ${base}/healthz   指标 metrics ${base}/metrics`,
+    `  海关 customs      ${config.customs.kind === 'simulator' ? `built-in simulator 模拟海关 (receipt step ${config.customs.stepMs} ms)` : config.customs.url.replace(/\/\/[^@/]*@/, '//***@')}`,
   ];
   if (demo) lines.push(`  演示数据 demo data  ${demo} enterprises marked 演示/demo (start with --no-demo or SILKGATE_DEMO=0 to skip)`);
   if (generated) lines.push(`  运营令牌 operator token (shown once, also saved to ${tokenFile}):`, `    ${generated}`);

@@ -1,5 +1,7 @@
 // The database as Kysely sees it: the union of every capability's tables. Capabilities own their
 // table types; this file only composes them.
 import type { RegistryTables } from '../registry/table.js';
+import type { WebhookTables } from '../clearance/webhooks/table.js';
+import type { ClearanceTables } from '../clearance/table.js';
 
-export interface Database extends RegistryTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables {}

@@ -7,6 +7,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Platform } from '../platform.js';
 import { registryRoutes } from '../registry/index.js';
 import { zoneRoutes } from '../zone/routes.js';
+import { clearanceRoutes } from '../clearance/routes.js';
+import { webhookRoutes } from '../clearance/webhooks/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -71,5 +73,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   zoneRoutes(app, zone);
   registryRoutes(app, registry, metrics);
+  clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics });
+  webhookRoutes(app, platform.webhooks);
   return app;
 }

@@ -23,6 +23,11 @@ export interface Config {
   readonly adminToken: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
   readonly demo: boolean;
+  /** Where declarations go: the built-in customs simulator (default) or RabbitMQ (an amqp:// URL). */
+  readonly customs: { readonly kind: 'simulator'; readonly stepMs: number } | { readonly kind: 'amqp'; readonly url: string };
+  /** 申报海关/口岸 used on the lists the platform builds (关区代码; 2900 杭州关区 until the zone sets its own). */
+  readonly customsCode: string;
+  readonly portCode: string;
 }
 
 /** Flags as the CLI parsed them; every value optional. */
@@ -34,6 +39,7 @@ export interface ConfigFlags {
   zone?: string | undefined;
   logLevel?: string | undefined;
   demo?: boolean | undefined;
+  customs?: string | undefined;
 }
 
 const fail = (detail: string): never => {
@@ -76,8 +82,24 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const demoEnv = env.SILKGATE_DEMO;
   if (demoEnv !== undefined && demoEnv !== '' && demoEnv !== '0' && demoEnv !== '1') fail(`SILKGATE_DEMO must be 0 or 1, got "${demoEnv}"`);
   const demo = flags.demo ?? (demoEnv ? demoEnv === '1' : !dbText);
+  const customsText = flags.customs ?? env.SILKGATE_CUSTOMS ?? 'simulator';
+  let customs: Config['customs'];
+  if (customsText === 'simulator') {
+    const stepText = env.SILKGATE_SIMULATOR_STEP_MS ?? '1000';
+    if (!/^\d{1,6}$/.test(stepText)) fail(`SILKGATE_SIMULATOR_STEP_MS must be a whole number of milliseconds, got "${stepText}"`);
+    customs = { kind: 'simulator', stepMs: Number(stepText) };
+  } else if (/^amqps?:\/\//.test(customsText)) customs = { kind: 'amqp', url: customsText };
+  else customs = fail(`customs must be "simulator" or an amqp:// URL, got "${customsText.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  const customsCode = env.SILKGATE_CUSTOMS_CODE ?? '2900';
+  const portCode = env.SILKGATE_PORT_CODE ?? customsCode;
+  for (const [name, v] of [['SILKGATE_CUSTOMS_CODE', customsCode], ['SILKGATE_PORT_CODE', portCode]] as const) {
+    if (!/^\d{4}$/.test(v)) fail(`${name} must be a 4-digit customs district code, got "${v}"`);
+  }
   return Object.freeze({
     demo,
+    customs: Object.freeze(customs),
+    customsCode,
+    portCode,
     port: Number(portText),
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     dataDir,

@@ -17,7 +17,13 @@ export function createMetrics() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, registryWrites };
+  const intakeDocuments = new Counter({
+    name: 'silkgate_intake_documents_total',
+    help: 'Documents answered by the intake, by outcome (accepted, replayed, refused, discarded, malformed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, registryWrites, intakeDocuments };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

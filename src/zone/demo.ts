@@ -62,6 +62,8 @@ export function demoEnterprises(zone: ZoneProfile): EnterpriseInput[] {
     return {
       uscc: demoUscc(division, n),
       customsCode: `${zone.id === 'zhoushan' ? '3109' : '3318'}9${String(n + 1).padStart(5, '0')}`,
+      // DXP ids look like the E-port's (DXPENT + digits); demo ids end in the enterprise's number.
+      dxpId: `DXPENT${zone.id === 'zhoushan' ? '3109' : '3318'}${String(n + 1).padStart(6, '0')}`,
       nameZh: s.name,
       nameEn: s.en,
       roles: s.roles,

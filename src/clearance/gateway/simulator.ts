@@ -1,0 +1,215 @@
+// A customs simulator behind the gateway port: it answers like customs does. Documents get
+// 2 (申报中) then 120 (入库); inventory lists walk the official sequence 2 → 3 → 120 → 399 → 800 →
+// 899, with configurable shares of 100 退单, 300 人工审核, 500 查验, 501–503/599 扣留 and 700 退运.
+// It keeps its own per-buyer annual ledger and applies the limits itself (-621005, -621018), and
+// answers a message it cannot read with CEB900. Receipts are held in memory: a simulator restart
+// loses receipts not yet delivered (a real transport keeps them; see the AMQP adapter).
+import { createHash } from 'node:crypto';
+import type { Model } from '../../ceb/codec.js';
+import { checkModel } from '../../ceb/codec.js';
+import { formatCustomsTime } from '../../kernel/time.js';
+import { newGuid } from '../../kernel/ids.js';
+import type { Inventory } from '../../ceb/model/import-202205.js';
+import { units, unitsToFen } from '../match/mismatch.js';
+import { ANNUAL_LIMIT_FEN, SINGLE_LIMIT_FEN } from '../match/import.js';
+import type { CustomsGateway, InboundReceipt, OutboundMessage, ReceiptSink } from './port.js';
+
+export interface SimulatorShares {
+  /** 100 海关退单 */
+  readonly reject: number;
+  /** 300 人工审核 (then released) */
+  readonly review: number;
+  /** 500 查验 (then released) */
+  readonly inspect: number;
+  /** 501–503/599 扣留 (the list stays detained) */
+  readonly detain: number;
+  /** 700 退运 (after inspection) */
+  readonly returned: number;
+}
+
+export interface SimulatorOptions {
+  readonly shares?: Partial<SimulatorShares>;
+  /** Time between two receipts of one document (ms); 0 delivers every step at once. */
+  readonly stepDelayMs?: number;
+  /** Seed of the simulator's own choices, so a run can be repeated. */
+  readonly seed?: number;
+  /** Check every message with the codec and answer CEB900 when it fails (costs a write and a read). */
+  readonly validate?: boolean;
+  readonly now?: () => Date;
+}
+
+export const DEFAULT_SHARES: SimulatorShares = { reject: 0.01, review: 0.03, inspect: 0.02, detain: 0.002, returned: 0.001 };
+
+const RECEIPT_OF: Record<string, { type: string; entity: string; keys: readonly string[] }> = {
+  CEB311Message: { type: 'CEB312Message', entity: 'OrderReturn', keys: ['guid', 'ebpCode', 'ebcCode', 'orderNo'] },
+  CEB411Message: { type: 'CEB412Message', entity: 'PaymentReturn', keys: ['guid', 'payCode', 'payTransactionId'] },
+  CEB511Message: { type: 'CEB512Message', entity: 'LogisticsReturn', keys: ['guid', 'logisticsCode', 'logisticsNo'] },
+};
+const ENTITY_OF: Record<string, [string, string]> = { CEB311Message: ['Order', 'OrderHead'], CEB411Message: ['Payment', 'PaymentHead'], CEB511Message: ['Logistics', 'LogisticsHead'] };
+
+/** mulberry32: small, fast, good enough for picking outcomes. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SimulatorGateway extends CustomsGateway {
+  /** Resolves once every receipt produced so far has been delivered. */
+  idle(): Promise<void>;
+}
+
+export function createCustomsSimulator(options: SimulatorOptions = {}): SimulatorGateway {
+  const shares = { ...DEFAULT_SHARES, ...options.shares };
+  const step = options.stepDelayMs ?? 0;
+  const rand = prng(options.seed ?? 20260401);
+  const now = options.now ?? (() => new Date());
+  const ledger = new Map<string, number>();
+  let sink: ReceiptSink | undefined;
+  let seq = 0;
+  // Due receipts grouped by delivery time; one timer at a time.
+  const due = new Map<number, InboundReceipt[]>();
+  let timer: NodeJS.Timeout | undefined;
+  let delivering: Promise<void> = Promise.resolve();
+  let closed = false;
+  let waiters: (() => void)[] = [];
+
+  const returnTime = (at: Date, offset: number) => formatCustomsTime(new Date(at.getTime() + offset), 'YYYYMMDDhhmmssSSS');
+
+  function schedule(receipts: InboundReceipt[], delay: number): void {
+    if (!receipts.length) return;
+    const at = Date.now() + delay;
+    due.set(at, [...(due.get(at) ?? []), ...receipts]);
+    arm();
+  }
+  function arm(): void {
+    if (timer || closed || !due.size) return;
+    const next = Math.min(...due.keys());
+    timer = setTimeout(flush, Math.max(0, next - Date.now()));
+  }
+  function flush(): void {
+    timer = undefined;
+    const t = Date.now();
+    const ready: InboundReceipt[] = [];
+    for (const at of [...due.keys()].sort((a, b) => a - b)) {
+      if (at > t) break;
+      ready.push(...due.get(at)!);
+      due.delete(at);
+    }
+    delivering = delivering.then(async () => {
+      if (!ready.length || !sink) return;
+      try {
+        await sink(ready);
+      } catch {
+        // The platform could not store them: offer them again shortly, as a queue would.
+        schedule(ready, 200);
+      }
+    }).finally(() => {
+      arm();
+      if (!due.size && !timer) {
+        const w = waiters;
+        waiters = [];
+        w.forEach((f) => f());
+      }
+    });
+  }
+
+  function documentReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+    const r = RECEIPT_OF[m.messageType];
+    const [entity, head] = ENTITY_OF[m.messageType] ?? [];
+    if (!r || !entity || !head) return [];
+    const heads = ((m.model[entity] as Model[] | undefined) ?? []).map((e) => e[head] as Model);
+    const one = (status: string, info: string, offset: number): InboundReceipt => ({
+      messageType: r.type, receivedAt: at,
+      model: { guid: newGuid(), version: '1.0', [r.entity]: heads.map((h) => ({ ...Object.fromEntries(r.keys.map((k) => [k, h[k]])), returnStatus: status, returnTime: returnTime(at, offset), returnInfo: info })) },
+    });
+    return [[one('2', '电子口岸已暂存，申报中', 0)], [one('120', '海关入库成功', 1)]];
+  }
+
+  function inventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+    const steps: Model[][] = [];
+    const put = (i: number, e: Model) => { (steps[i] ??= []).push(e); };
+    for (const inv of (m.model.Inventory as Inventory[] | undefined) ?? []) {
+      const h = inv.InventoryHead;
+      const n = ++seq;
+      const preNo = `B${formatCustomsTime(at, 'YYYYMMDD')}${String(n).padStart(9, '0')}`;
+      const invtNo = `${h.customsCode}${formatCustomsTime(at, 'YYYYMMDD').slice(0, 4)}I${String(n).padStart(9, '0')}`.slice(0, 18);
+      const base = { guid: h.guid, customsCode: h.customsCode, ebpCode: h.ebpCode, ebcCode: h.ebcCode, agentCode: h.agentCode, copNo: h.copNo, preNo };
+      const receipt = (i: number, status: string, info: string, withInvt = false) =>
+        put(i, { ...base, ...(withInvt ? { invtNo } : {}), returnStatus: status, returnTime: returnTime(at, i), returnInfo: info });
+      receipt(0, '2', '新增申报成功');
+      // Customs' own limit checks on the list (cbec-rules.md §3.1).
+      const value = unitsToFen(inv.InventoryList.reduce((s, l) => s + (units(l.totalPrice) ?? 0n), 0n) + (units(h.freight) ?? 0n) + (units(h.insuredFee) ?? 0n));
+      const single = inv.InventoryList.length === 1 && units(inv.InventoryList[0]!.qty) === 100000n;
+      const buyer = createHash('sha256').update(h.buyerIdNumber).digest('base64url');
+      const used = ledger.get(buyer) ?? 0;
+      if (value > SINGLE_LIMIT_FEN && !single) { receipt(1, '-621005', `清单[${h.copNo}]的购买金额超过单笔限额[5000]`); continue; }
+      if (used + value > ANNUAL_LIMIT_FEN) { receipt(1, '-621018', `清单[${h.copNo}]中购买人[${h.buyerName}]已用购买额度为[${(used / 100).toFixed(2)}]，本次购买将超过年度限额[26000]`); continue; }
+      receipt(1, '3', '发送海关成功');
+      const roll = rand();
+      let i = 2;
+      if (roll < shares.reject) { receipt(i, '100', '海关退单：申报要素不全'); continue; }
+      receipt(i++, '120', '海关入库', true);
+      ledger.set(buyer, used + value);
+      let r = roll - shares.reject;
+      if (r < shares.detain) { receipt(i, ['501', '502', '503', '599'][Math.floor(rand() * 4)]!, '扣留'); continue; }
+      r -= shares.detain;
+      if (r < shares.returned) {
+        receipt(i++, '500', '查验');
+        receipt(i, '700', '退运');
+        ledger.set(buyer, used);
+        continue;
+      }
+      r -= shares.returned;
+      if (r < shares.review) receipt(i++, '300', '人工审核');
+      else if (r < shares.review + shares.inspect) receipt(i++, '500', '查验');
+      receipt(i++, '399', '海关审结', true);
+      receipt(i++, '800', '放行', true);
+      receipt(i, '899', '结关', true);
+    }
+    return steps.map((entities) => [{ messageType: 'CEB622Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: entities } }]);
+  }
+
+  function formatReceipt(m: OutboundMessage, at: Date, problems: string): InboundReceipt {
+    return {
+      messageType: 'CEB900Message', receivedAt: at,
+      model: { guid: newGuid(), version: '1.0', MessageReturn: { guid: String(m.model.guid ?? ''), messageType: m.messageType, returnStatus: '-1', returnTime: returnTime(at, 0), returnInfo: problems.slice(0, 5000) } },
+    };
+  }
+
+  return {
+    name: 'simulator',
+    async start(s) { sink = s; },
+    async send(messages) {
+      if (closed) throw new Error('customs simulator is closed');
+      const at = now();
+      for (const m of messages) {
+        if (options.validate) {
+          const check = checkModel(m.messageType, m.model);
+          const errors = check.errors.filter((e) => !/Signature/.test(e.path));
+          if (errors.length) {
+            schedule([formatReceipt(m, at, errors.map((e) => `${e.code} ${e.path} ${e.message['zh-CN']}`).join('; '))], 0);
+            continue;
+          }
+        }
+        const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at) : documentReceipts(m, at);
+        if (step === 0) schedule(steps.flat(), 0);
+        else steps.forEach((batch, i) => schedule(batch, (i + 1) * step));
+      }
+    },
+    idle() {
+      if (!due.size && !timer) return delivering;
+      return new Promise<void>((resolve) => waiters.push(resolve)).then(() => delivering);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await delivering;
+    },
+  };
+}

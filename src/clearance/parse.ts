@@ -1,0 +1,45 @@
+// Turns what an enterprise posts (CEB XML, a DxpMsg/DxpMsgSv envelope, or the JSON form of the
+// model) into one checked message, or a refusal that names every problem and carries the CEB900
+// receipt customs would have answered with. Nothing is stored for a refused message.
+import { AppError } from '../kernel/errors.js';
+import { checkModel, readMessage, type Model, type ReadResult } from '../ceb/codec.js';
+import { unwrap } from '../ceb/dxp.js';
+import { renderFormatReceipt } from '../ceb/receipt.js';
+import type { CebIssue } from '../ceb/decode.js';
+import type { Submission } from './pipeline.js';
+
+export class IntakeRefused extends AppError {
+  /** The CEB900 format-check receipt for the refused message. */
+  readonly receipt: string;
+  constructor(issues: readonly CebIssue[], original: string, messageType?: string) {
+    super('invalid', 'INTAKE_REJECTED', { count: issues.length }, issues);
+    this.receipt = renderFormatReceipt({ issues, original: original.slice(0, 100_000), ...(messageType ? { messageType } : {}) });
+  }
+}
+
+const ENVELOPE = /^\s*(?:\uFEFF)?(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?DxpMsg(?:Sv)?[\s>/]/;
+
+function accept(result: ReadResult, original: string, envelopeSender?: string): Submission {
+  if (!result.valid || !result.message || !result.messageType) throw new IntakeRefused(result.errors, original, result.messageType);
+  return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}) };
+}
+
+export function parseXmlSubmission(body: string | Buffer): Submission {
+  const src = typeof body === 'string' ? body : body.toString('utf8');
+  if (!src.trim()) throw new AppError('invalid', 'INTAKE_EMPTY');
+  if (ENVELOPE.test(src.slice(0, 4096))) {
+    const u = unwrap(typeof body === 'string' ? body : new Uint8Array(body));
+    if (u.errors.length || !u.business) throw new IntakeRefused([...u.errors, ...(u.business?.errors ?? [])], src, u.business?.messageType);
+    return accept(u.business, src, u.dxp?.TransInfo.SenderId);
+  }
+  return accept(readMessage(typeof body === 'string' ? body : new Uint8Array(body)), src);
+}
+
+export function parseJsonSubmission(body: unknown): Submission {
+  const b = body as { messageType?: unknown; message?: unknown } | null;
+  if (!b || typeof b !== 'object' || typeof b.messageType !== 'string' || !b.message || typeof b.message !== 'object') {
+    throw new AppError('invalid', 'INTAKE_BAD_JSON');
+  }
+  const type = b.messageType.endsWith('Message') ? b.messageType : `${b.messageType}Message`;
+  return accept(checkModel(type, b.message as Model), JSON.stringify(body).slice(0, 100_000));
+}

@@ -1,0 +1,823 @@
+// The clearance pipeline: intake → three-document match → inventory list → customs gateway →
+// receipts. Each stage commits its outcome together with the work it hands to the next stage
+// (the outbox), so stages can move to separate worker processes over a durable queue without
+// changing what they do; here they run in one process.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import { AppError, type Issue } from '../kernel/errors.js';
+import { text, type MessageCode, type Text } from '../kernel/i18n/index.js';
+import { newGuid, newId } from '../kernel/ids.js';
+import type { Model } from '../ceb/codec.js';
+import type { Logistics, Order, Payment, Inventory } from '../ceb/model/import-202205.js';
+import type { Enterprise } from '../registry/model.js';
+import type { CustomsGateway, InboundReceipt, OutboundMessage } from './gateway/port.js';
+import type { ClearanceEvent, ReceiptInfo, SubjectKind } from './events.js';
+import { KINDS, orderKey, orderNoLink, type Head, type Kind } from './kinds.js';
+import { matchImport, dutiableFen } from './match/import.js';
+import type { Mismatch } from './match/mismatch.js';
+import { buildInventory, checkFiledInventory, missingItems, type Declaration, type ItemRecord } from './inventory.js';
+import { canMoveDocument, canMoveInventory, DECLARED, documentStateFor, inventoryStateFor } from './states.js';
+import type { DocumentRow, EventRow, InventoryRow, ParcelRow, ReceiptRow } from './table.js';
+import * as repo from './repository.js';
+
+export interface Submission {
+  readonly messageType: string;
+  readonly model: Model;
+  /** DxpMsg SenderId when the message came in an envelope. */
+  readonly envelopeSender?: string;
+}
+
+export type AnswerStatus = 'accepted' | 'replayed' | 'refused' | 'discarded';
+
+export interface DocumentAnswer {
+  readonly guid: string;
+  readonly messageType: string;
+  readonly key: string;
+  readonly status: AnswerStatus;
+  /** '2' (申报中) when accepted, the customs business code when refused. */
+  readonly returnStatus: string;
+  readonly returnInfo: Text;
+  readonly documentId?: string;
+}
+
+export interface IntakeAnswer {
+  readonly messageType: string;
+  readonly receipts: readonly DocumentAnswer[];
+}
+
+export interface DeclarationDefaults {
+  readonly customsCode: string;
+  readonly portCode: string;
+}
+
+export interface PipelineDeps {
+  readonly store: Store;
+  readonly gateway: CustomsGateway;
+  readonly declaration: DeclarationDefaults;
+  /** Parks whose enterprises import bonded (1210); others file direct purchase (9610). */
+  readonly bondedParks?: readonly string[];
+  /** Called inside the transaction that produced the events (webhook deliveries are queued here). */
+  readonly onEvents?: (trx: Kysely<Database>, events: readonly ClearanceEvent[]) => Promise<unknown>;
+  readonly now?: () => Date;
+  readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
+const MAX_SEND_BATCH = 100;
+
+/** Customs codes for a refused document, per message type (spec table 7-2). */
+const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: string; stale: string | null }> = {
+  CEB311Message: { duplicate: '-301010', noSuchDoc: '-301009', declared: '-301011', stale: '-301014' },
+  CEB411Message: { duplicate: '-401007', noSuchDoc: '-401006', declared: '-401008', stale: '-401012' },
+  CEB511Message: { duplicate: '-504015', noSuchDoc: '-504014', declared: '-504016', stale: null },
+  CEB621Message: { duplicate: '-621004', noSuchDoc: '-621011', declared: '-621012', stale: null },
+};
+
+let lastSeq = 0;
+/** Event order within a subject: monotonic in this process, roughly time-ordered across processes. */
+const seq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
+
+const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
+export const buyerKey = (idType: string, idNumber: string): string => createHash('sha256').update(`${idType}:${idNumber.toUpperCase()}`).digest('base64url');
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+interface Pending {
+  events: ClearanceEvent[];
+  eventRows: EventRow[];
+}
+
+export interface Pipeline {
+  submit(enterprise: Enterprise, submission: Submission): Promise<IntakeAnswer>;
+  /** Sends what is waiting in the outbox; returns how many messages were handed to the gateway. */
+  dispatch(): Promise<number>;
+  /** Stores receipts from the gateway (the gateway's sink). */
+  receive(receipts: readonly InboundReceipt[]): Promise<void>;
+  putItemRecords(enterprise: Enterprise, records: readonly ItemRecordInput[]): Promise<number>;
+  start(): Promise<void>;
+  /** Dispatches until the outbox is empty and the gateway has nothing in flight (tests, bench). */
+  drain(maxRounds?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ItemRecordInput {
+  readonly itemNo: string;
+  readonly gcode: string;
+  readonly gname: string;
+  readonly unit1: string;
+  readonly qty1PerUnit: string;
+  readonly unit2?: string | null;
+  readonly qty2PerUnit?: string | null;
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { store, gateway } = deps;
+  const db = store.db;
+  const now = deps.now ?? (() => new Date());
+  const bonded = new Set(deps.bondedParks ?? []);
+  let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let dispatching: Promise<number> | undefined;
+  let closed = false;
+  let copSeq = 0;
+
+  // Enterprise codes (customs code or USCC) → id, for audiences; refreshed on a miss.
+  const codeCache = new Map<string, { id: string; name: string }>();
+  async function resolveCodes(trx: repo.Db, codes: Iterable<string>): Promise<void> {
+    const missing = [...new Set(codes)].filter((c) => c && !codeCache.has(c));
+    if (!missing.length) return;
+    for (const e of await repo.enterprisesByCode(trx, missing)) {
+      codeCache.set(e.uscc, { id: e.id, name: e.name_zh });
+      if (e.customs_code) codeCache.set(e.customs_code, { id: e.id, name: e.name_zh });
+    }
+  }
+  const audienceOf = (filer: string, head: Head, fields: readonly string[]): string[] => {
+    const ids = new Set([filer]);
+    for (const f of fields) {
+      const hit = codeCache.get(str(head[f]));
+      if (hit) ids.add(hit.id);
+    }
+    return [...ids];
+  };
+
+  function event(p: Pending, subject: SubjectKind, subjectId: string, messageType: string, key: string, from: string | null, to: string,
+    actor: string, code: string, message: Text, audience: readonly string[], at: string, receipt?: ReceiptInfo): void {
+    const e: ClearanceEvent = {
+      id: newId(), at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
+      cause: { code, message }, audience, ...(receipt ? { receipt } : {}),
+    };
+    p.events.push(e);
+    p.eventRows.push({
+      id: e.id, subject, subject_id: subjectId, n: seq(), type: e.type, from_state: from, to_state: to, actor,
+      cause: JSON.stringify({ code, message, ...(receipt ? { receipt } : {}) }), at,
+    });
+  }
+
+  async function flushEvents(trx: Kysely<Database>, p: Pending): Promise<void> {
+    await repo.insertEvents(trx, p.eventRows);
+    if (deps.onEvents && p.events.length) await deps.onEvents(trx, p.events);
+  }
+
+  // ---------------------------------------------------------------- intake
+
+  function checkSender(enterprise: Enterprise, kind: Kind | undefined, s: Submission, docs: readonly Head[]): void {
+    const issues: Issue[] = [];
+    const own = new Set([enterprise.uscc, enterprise.customsCode].filter((x): x is string => !!x));
+    const bt = (s.model.BaseTransfer ?? {}) as Head;
+    if (!own.has(str(bt.copCode))) {
+      issues.push(iss('INTAKE_SENDER_CODE', '/BaseTransfer/copCode', { found: str(bt.copCode), expected: [...own].join(' / ') }));
+    }
+    if (enterprise.dxpId && str(bt.dxpId) !== enterprise.dxpId) {
+      issues.push(iss('INTAKE_SENDER_DXP', '/BaseTransfer/dxpId', { found: str(bt.dxpId), expected: enterprise.dxpId }));
+    }
+    if (s.envelopeSender !== undefined && s.envelopeSender !== str(bt.dxpId)) {
+      issues.push(iss('INTAKE_SENDER_DXP', '/DxpMsg/TransInfo/SenderId', { found: s.envelopeSender, expected: str(bt.dxpId) }));
+    }
+    if (issues.length) throw new AppError('forbidden', 'INTAKE_WRONG_SENDER', { count: issues.length }, issues);
+    const roles = kind?.roles ?? ['agent', 'ebc', 'declarant'];
+    if (!enterprise.roles.some((r) => (roles as readonly string[]).includes(r))) {
+      throw new AppError('forbidden', 'INTAKE_ROLE', { type: s.messageType, roles: roles.join(', '), held: enterprise.roles.join(', ') || '—' });
+    }
+    // Each document must name the filer in its own party field, unless an entrusted carrier files it.
+    const parties = kind?.parties ?? ['agentCode', 'ebcCode'];
+    const entrusted = kind && kind.part !== 'waybill' && enterprise.roles.includes('logistics') && !enterprise.roles.some((r) => kind.roles.slice(0, -1).includes(r));
+    if (!entrusted) {
+      docs.forEach((h, i) => {
+        if (!parties.some((f) => own.has(str(h[f])))) {
+          issues.push(iss('INTAKE_NOT_YOUR_DOCUMENT', `/${kind?.entity ?? 'Inventory'}/${i}/${kind?.head ?? 'InventoryHead'}/${parties[0]}`, {
+            fields: parties.join(' / '), found: parties.map((f) => str(h[f])).join(' / '), expected: [...own].join(' / '),
+          }));
+        }
+      });
+      if (issues.length) throw new AppError('forbidden', 'INTAKE_WRONG_SENDER', { count: issues.length }, issues);
+    }
+  }
+
+  interface DocIn {
+    readonly index: number;
+    readonly entity: Model;
+    readonly head: Head;
+    readonly guid: string;
+    readonly hash: string;
+    readonly key: string;
+    readonly link: string | undefined;
+  }
+
+  async function submit(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
+    if (s.messageType === 'CEB621Message') return submitInventories(enterprise, s);
+    const kind = KINDS.get(s.messageType);
+    if (!kind) throw new AppError('invalid', 'INTAKE_UNSUPPORTED', { type: s.messageType, supported: [...KINDS.keys(), 'CEB621Message'].join(', ') });
+    const entities = (s.model[kind.entity] as Model[] | undefined) ?? [];
+    const docs: DocIn[] = entities.map((entity, index) => {
+      const head = (kind.head ? entity[kind.head] : entity) as Head;
+      return { index, entity, head, guid: str(head.guid), hash: hashOf(entity), key: kind.key(head), link: kind.link(head) };
+    });
+    checkSender(enterprise, kind, s, docs.map((d) => d.head));
+    const dupGuid = docs.find((d, i) => docs.findIndex((o) => o.guid === d.guid) !== i);
+    if (dupGuid) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupGuid.guid }, [iss('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupGuid.index}/${kind.head}/guid`, { value: dupGuid.guid })]);
+    const dupKey = docs.find((d, i) => docs.findIndex((o) => o.key === d.key) !== i);
+    if (dupKey) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupKey.key }, [iss('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupKey.index}/${kind.head}`, { value: dupKey.key })]);
+
+    const at = now();
+    const iso = at.toISOString();
+    const actor = `enterprise:${enterprise.id}`;
+    return db.transaction().execute(async (trx) => {
+      const p: Pending = { events: [], eventRows: [] };
+      const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
+      const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
+      if (conflicts.length) {
+        throw new AppError('conflict', 'INTAKE_GUID_REUSED', { count: conflicts.length },
+          conflicts.map((d) => iss('INTAKE_GUID_REUSED', `/${kind.entity}/${d.index}/${kind.head}/guid`, { value: d.guid })));
+      }
+      const fresh = docs.filter((d) => !seen.has(d.guid));
+      const existing = new Map((await repo.findDocumentsByKey(trx, fresh.map((d) => d.key))).map((r) => [r.doc_key, r]));
+      await resolveCodes(trx, fresh.flatMap((d) => kind.named.map((f) => str(d.head[f]))));
+      const codes = REFUSAL[kind.messageType]!;
+      const answers = new Map<string, DocumentAnswer>();
+      const inserts: DocumentRow[] = [];
+      const touched: DocumentRow[] = [];
+      const removed: DocumentRow[] = [];
+      const refuse = (d: DocIn, status: AnswerStatus, code: string, key: MessageCode, params: Record<string, string> = {}) =>
+        answers.set(d.guid, { guid: d.guid, messageType: kind.messageType, key: d.key, status, returnStatus: code, returnInfo: text(key, { key: d.key, ...params }) });
+
+      // Which held documents already sit in a declared list (then they may not change).
+      const heldIds = [...existing.values()].map((r) => r.id);
+      const declaredIds = await declaredDocumentIds(trx, heldIds);
+
+      for (const d of fresh) {
+        const appType = str(d.head.appType);
+        const appTime = str(d.head.appTime);
+        let held = existing.get(d.key);
+        if (held && kind.part === 'waybill' && appType === '1' && at.getTime() - Date.parse(held.created_at) > SIX_MONTHS_MS) {
+          // A carrier may reuse a waybill number after six months: the old one steps aside.
+          await repo.renameDocumentKey(trx, held.id, `${held.doc_key}#${held.id}`);
+          held = undefined;
+        }
+        const row = (): DocumentRow => ({
+          id: newId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
+          head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: JSON.stringify(d.entity),
+          audience: JSON.stringify(audienceOf(enterprise.id, d.head, kind.named)), created_at: iso, updated_at: iso, version: 1,
+        });
+        if (appType === '1') {
+          if (held && held.state !== 'deleted') { refuse(d, 'refused', codes.duplicate, 'INTAKE_DUPLICATE'); continue; }
+          if (held) {
+            const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
+            touched.push(r);
+            event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'filed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+            answers.set(d.guid, accepted(kind, d, r.id));
+            continue;
+          }
+          const r = row();
+          inserts.push(r);
+          event(p, 'document', r.id, kind.messageType, d.key, null, 'received', actor, 'filed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+          answers.set(d.guid, accepted(kind, d, r.id));
+          continue;
+        }
+        if (!held || held.state === 'deleted' || held.enterprise_id !== enterprise.id) { refuse(d, 'refused', codes.noSuchDoc, 'INTAKE_NO_SUCH_DOCUMENT'); continue; }
+        if (appTime < held.app_time) {
+          // 旧报文数据，不做处理: customs drops a change older than what it holds.
+          refuse(d, 'discarded', codes.stale ?? '-1', 'INTAKE_STALE', { held: held.app_time, found: appTime });
+          continue;
+        }
+        if (declaredIds.has(held.id)) { refuse(d, 'refused', codes.declared, 'INTAKE_ALREADY_DECLARED'); continue; }
+        if (appType === '3') {
+          const r = { ...held, head_guid: d.guid, app_type: '3', app_time: appTime, state: 'deleted', updated_at: iso, version: held.version + 1 };
+          touched.push(r);
+          removed.push(r);
+          event(p, 'document', r.id, kind.messageType, d.key, held.state, 'deleted', actor, 'deleted', text('EVENT_DELETED'), JSON.parse(r.audience), iso);
+          answers.set(d.guid, accepted(kind, d, r.id));
+          continue;
+        }
+        const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
+        touched.push(r);
+        event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'changed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+        answers.set(d.guid, accepted(kind, d, r.id));
+      }
+
+      await repo.insertDocuments(trx, inserts);
+      for (const r of touched) await repo.updateDocument(trx, r);
+      const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
+      if (removed.length) await detach(trx, removed, iso, p);
+      if (live.length) {
+        await link(trx, kind, live, at, p);
+        // Forward what was accepted to customs, as filed.
+        const entityOf = new Map(docs.map((d) => [d.guid, d.entity]));
+        const forward = live.map((r) => entityOf.get(r.head_guid)).filter((e): e is Model => !!e);
+        const outModel: Model = { ...s.model, [kind.entity]: forward };
+        await repo.insertOutbox(trx, [{
+          id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
+          payload: JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, model: outModel, ids: live.map((r) => r.id) }),
+        }]);
+      }
+      const list = docs.map((d) => answers.get(d.guid) ?? JSON.parse(seen.get(d.guid)!.answer) as DocumentAnswer);
+      const replayed = docs.filter((d) => seen.has(d.guid));
+      await repo.insertGuids(trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
+      await flushEvents(trx, p);
+      wake();
+      return {
+        messageType: kind.messageType,
+        receipts: list.map((a) => (replayed.some((d) => d.guid === a.guid) ? { ...a, status: a.status === 'accepted' ? 'replayed' as const : a.status } : a)),
+      };
+    });
+  }
+
+  const accepted = (kind: Kind, d: DocIn, id: string): DocumentAnswer => ({
+    guid: d.guid, messageType: kind.messageType, key: d.key, status: 'accepted', returnStatus: '2',
+    returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id,
+  });
+
+  async function declaredDocumentIds(trx: repo.Db, ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const parcels = await trx.selectFrom('parcels').selectAll()
+      .where((eb) => eb.or([eb('order_id', 'in', [...ids]), eb('payment_id', 'in', [...ids]), eb('waybill_id', 'in', [...ids])]))
+      .where('inventory_id', 'is not', null).execute();
+    if (!parcels.length) return new Set();
+    const invs = await repo.findInventoriesById(trx, parcels.map((x) => x.inventory_id!));
+    const declared = new Set(invs.filter((i) => DECLARED.has(i.state)).map((i) => i.parcel_id));
+    return new Set(parcels.filter((x) => declared.has(x.id)).flatMap((x) => [x.order_id, x.payment_id, x.waybill_id]).filter((x): x is string => !!x));
+  }
+
+  /** A deleted document leaves its parcel, which becomes incomplete again. */
+  async function detach(trx: Kysely<Database>, rows: readonly DocumentRow[], iso: string, p: Pending): Promise<void> {
+    const changed: ParcelRow[] = [];
+    for (const r of rows) {
+      const parcel = await repo.findParcelOf(trx, r.id);
+      if (!parcel) continue;
+      const next: ParcelRow = {
+        ...parcel,
+        order_id: parcel.order_id === r.id ? parcel.order_id : parcel.order_id,
+        payment_id: parcel.payment_id === r.id ? null : parcel.payment_id,
+        waybill_id: parcel.waybill_id === r.id ? null : parcel.waybill_id,
+        state: parcel.order_id === r.id ? 'cancelled' : 'incomplete', mismatches: '[]', updated_at: iso,
+      };
+      await dropUnsentInventory(trx, next, iso, p);
+      changed.push(next);
+      event(p, 'parcel', next.id, 'parcel', next.order_key, parcel.state, next.state, 'platform', 'detached', text('EVENT_DETACHED', { key: r.doc_key }), JSON.parse(r.audience), iso);
+    }
+    await repo.upsertParcels(trx, changed);
+  }
+
+  /** A list built or filed but not yet sent is withdrawn when its documents change. */
+  async function dropUnsentInventory(trx: Kysely<Database>, parcel: ParcelRow, iso: string, p: Pending): Promise<void> {
+    if (!parcel.inventory_id) return;
+    const [inv] = await repo.findInventoriesById(trx, [parcel.inventory_id]);
+    if (inv && !DECLARED.has(inv.state)) {
+      await repo.deleteInventories(trx, [inv.id]);
+      event(p, 'inventory', inv.id, inv.message_type, inv.cop_no, inv.state, 'cancelled', 'platform', 'withdrawn', text('EVENT_WITHDRAWN'), JSON.parse(inv.audience), iso);
+      if (parcel.state === 'matched' && parcel.buyer_key && parcel.year && parcel.value_fen) {
+        await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
+      }
+      parcel.inventory_id = null;
+    }
+  }
+
+  /** Attaches stored documents to their parcels (creating a parcel per order) and decides matches. */
+  async function link(trx: Kysely<Database>, kind: Kind, rows: readonly DocumentRow[], at: Date, p: Pending): Promise<void> {
+    const iso = at.toISOString();
+    const parcels = new Map<string, ParcelRow>();
+    const bodies = new Map<string, DocumentRow>(rows.map((r) => [r.id, r]));
+    if (kind.part === 'order') {
+      const keys = rows.map((r) => r.doc_key);
+      for (const x of await repo.findParcelsByOrderKey(trx, keys)) parcels.set(x.order_key, x);
+      const orderNos = new Map<string, DocumentRow>();
+      for (const r of rows) {
+        const head = (JSON.parse(r.body) as Order).OrderHead;
+        let parcel = parcels.get(r.doc_key);
+        if (!parcel) {
+          parcel = {
+            id: newId(), enterprise_id: r.enterprise_id, direction: kind.direction, order_key: r.doc_key, order_no: head.orderNo, order_id: r.id,
+            payment_id: null, waybill_id: null, inventory_id: null, state: 'incomplete', mismatches: '[]', buyer_key: null, year: null,
+            value_fen: null, decided_at: null, created_at: iso, updated_at: iso,
+          };
+          parcels.set(r.doc_key, parcel);
+        } else {
+          parcel.order_id = r.id;
+          await dropUnsentInventory(trx, parcel, iso, p);
+        }
+        orderNos.set(head.orderNo, r);
+      }
+      // Payments and waybills that arrived first.
+      const links = [...rows.map((r) => r.doc_key), ...[...orderNos.keys()].map((n) => orderNoLink(kind.direction, n))];
+      const waiting = await repo.findByLink(trx, links);
+      const taken = await repo.attachedIds(trx, waiting.map((w) => w.id));
+      for (const w of waiting) {
+        if (taken.has(w.id)) continue;
+        bodies.set(w.id, w);
+        if (w.message_type === 'CEB411Message') {
+          const parcel = parcels.get(w.link_key!);
+          if (parcel && !parcel.payment_id) parcel.payment_id = w.id;
+        } else {
+          const orderNo = w.link_key!.slice(`${kind.direction}|no|`.length);
+          const parcel = parcels.get(orderNos.get(orderNo)?.doc_key ?? '');
+          if (parcel && !parcel.waybill_id) parcel.waybill_id = w.id;
+        }
+      }
+    } else if (kind.part === 'payment') {
+      const found = await repo.findParcelsByOrderKey(trx, rows.map((r) => r.link_key!));
+      const byKey = new Map(found.map((x) => [x.order_key, x]));
+      for (const r of rows) {
+        const parcel = byKey.get(r.link_key!);
+        if (!parcel) continue;
+        if (parcel.payment_id !== r.id) await dropUnsentInventory(trx, parcel, iso, p);
+        parcel.payment_id = r.id;
+        parcels.set(parcel.order_key, parcel);
+      }
+    } else {
+      const orderNos = rows.map((r) => r.link_key!.slice(`${kind.direction}|no|`.length));
+      const found = await repo.findParcelsByOrderNo(trx, kind.direction, orderNos);
+      for (const r of rows) {
+        const orderNo = r.link_key!.slice(`${kind.direction}|no|`.length);
+        // The import waybill names the order by number only; prefer a parcel still without one.
+        const candidates = found.filter((x) => x.order_no === orderNo);
+        const parcel = candidates.find((x) => x.waybill_id === r.id) ?? candidates.find((x) => !x.waybill_id) ?? candidates[0];
+        if (!parcel) continue;
+        if (parcel.waybill_id !== r.id) await dropUnsentInventory(trx, parcel, iso, p);
+        parcel.waybill_id = r.id;
+        parcels.set(parcel.order_key, parcel);
+      }
+    }
+    await decide(trx, [...parcels.values()], bodies, at, p);
+  }
+
+  /** Runs the three-document match on every complete parcel and builds lists for the matched ones. */
+  async function decide(trx: Kysely<Database>, parcels: ParcelRow[], bodies: Map<string, DocumentRow>, at: Date, p: Pending): Promise<void> {
+    const iso = at.toISOString();
+    const complete = parcels.filter((x) => x.payment_id && x.waybill_id);
+    const missing = complete.flatMap((x) => [x.order_id, x.payment_id!, x.waybill_id!]).filter((id) => !bodies.has(id));
+    for (const r of await repo.findDocumentsById(trx, missing)) bodies.set(r.id, r);
+    const docsOf = (x: ParcelRow) => ({
+      order: JSON.parse(bodies.get(x.order_id)!.body) as Order,
+      payment: JSON.parse(bodies.get(x.payment_id!)!.body) as Payment,
+      waybill: JSON.parse(bodies.get(x.waybill_id!)!.body) as Logistics,
+    });
+    const parsed = new Map(complete.map((x) => [x.id, docsOf(x)]));
+    const year = Number(new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
+    const buyers = complete.map((x) => {
+      const h = parsed.get(x.id)!.order.OrderHead;
+      return { buyer: buyerKey(h.buyerIdType, h.buyerIdNumber), year };
+    });
+    const used = await repo.quotas(trx, buyers);
+    const deltas = new Map<string, number>();
+    const ebcCodes = [...new Set(complete.map((x) => parsed.get(x.id)!.order.OrderHead.ebcCode))];
+    const items = new Map<string, Map<string, ItemRecord>>();
+    for (const r of await repo.itemRecords(trx, ebcCodes)) {
+      if (!items.has(r.ebc_code)) items.set(r.ebc_code, new Map());
+      items.get(r.ebc_code)!.set(r.item_no, { gcode: r.gcode, gname: r.gname, unit1: r.unit1, qty1PerUnit: r.qty1_per_unit, unit2: r.unit2, qty2PerUnit: r.qty2_per_unit });
+    }
+    const waitingLists = new Map((await repo.findInventoriesByParcel(trx, complete.map((x) => x.id))).map((i) => [i.parcel_id, i]));
+    const newLists: InventoryRow[] = [];
+    const promoted = new Map<string, string>();
+    await resolveCodes(trx, complete.flatMap((x) => {
+      const h = parsed.get(x.id)!.order.OrderHead;
+      return [h.ebcCode, h.ebpCode];
+    }));
+
+    for (const x of parcels) {
+      const before = x.state;
+      if (!x.payment_id || !x.waybill_id) {
+        x.state = 'incomplete';
+        x.updated_at = iso;
+        continue;
+      }
+      const docs = parsed.get(x.id)!;
+      const oh = docs.order.OrderHead;
+      const bk = buyerKey(oh.buyerIdType, oh.buyerIdNumber);
+      const qk = `${bk}|${year}`;
+      // A parcel that already holds quota (re-decided after a change) gives it back first.
+      if (before === 'matched' && x.buyer_key && x.value_fen) deltas.set(`${x.buyer_key}|${x.year}`, (deltas.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
+      const ytd = (used.get(qk) ?? 0) + (deltas.get(qk) ?? 0);
+      const result = matchImport(docs, { yearToDateFen: ytd });
+      const ebcItems = items.get(oh.ebcCode) ?? new Map<string, ItemRecord>();
+      const filed = waitingLists.get(x.id);
+      const mismatches: Mismatch[] = [...result.mismatches];
+      if (filed) mismatches.push(...checkFiledInventory((JSON.parse(filed.body) as Inventory), docs.order, docs.waybill));
+      else mismatches.push(...missingItems(docs.order, ebcItems));
+      const value = dutiableFen(docs);
+      x.buyer_key = bk;
+      x.year = year;
+      x.value_fen = value;
+      x.decided_at = iso;
+      x.updated_at = iso;
+      x.mismatches = JSON.stringify(mismatches);
+      x.state = mismatches.length ? 'mismatched' : 'matched';
+      const audience = [...new Set([x.enterprise_id, ...JSON.parse(bodies.get(x.payment_id)!.audience) as string[], ...JSON.parse(bodies.get(x.waybill_id)!.audience) as string[], ...JSON.parse(bodies.get(x.order_id)!.audience) as string[]])];
+      event(p, 'parcel', x.id, 'parcel', x.order_key, before, x.state, 'platform', x.state,
+        mismatches.length ? text('EVENT_MISMATCHED', { count: mismatches.length, first: mismatches[0]!.message['zh-CN'] }) : text('EVENT_MATCHED'), audience, iso);
+      if (mismatches.length) continue;
+      deltas.set(qk, (deltas.get(qk) ?? 0) + value);
+      if (filed) {
+        promoted.set(filed.id, 'filed');
+        event(p, 'inventory', filed.id, filed.message_type, filed.cop_no, filed.state, 'filed', 'platform', 'checked', text('EVENT_LIST_CHECKED'), JSON.parse(filed.audience), iso);
+        x.inventory_id = filed.id;
+        continue;
+      }
+      const ebc = codeCache.get(oh.ebcCode);
+      const ebcRow = ebc ? await trx.selectFrom('enterprises').select(['park']).where('id', '=', ebc.id).executeTakeFirst() : undefined;
+      const declaration: Declaration = {
+        customsCode: deps.declaration.customsCode, portCode: deps.declaration.portCode,
+        tradeMode: ebcRow?.park && bonded.has(ebcRow.park) ? '1210' : '9610',
+        trafMode: ebcRow?.park && bonded.has(ebcRow.park) ? 'Y' : '5',
+        agentCode: oh.ebcCode, agentName: oh.ebcName,
+      };
+      const copNo = `SG${formatStamp(at)}${String(++copSeq % 1_000_000).padStart(6, '0')}`;
+      const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
+      const id = newId();
+      newLists.push({
+        id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
+        pre_no: null, invt_no: null, head_guid: str(inventory.InventoryHead.guid), state: 'built', body: JSON.stringify(inventory),
+        audience: JSON.stringify(audience), created_at: iso, updated_at: iso, version: 1,
+      });
+      x.inventory_id = id;
+      event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', text('EVENT_LIST_BUILT'), audience, iso);
+    }
+    await repo.upsertParcels(trx, parcels);
+    await repo.insertInventories(trx, newLists);
+    await repo.setStates(trx, 'inventories', promoted, iso);
+    await repo.addQuotas(trx, deltas);
+    const ready = [...newLists.map((l) => l.id), ...promoted.keys()];
+    if (ready.length) {
+      await repo.insertOutbox(trx, [{ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: ready }) }]);
+    }
+  }
+
+  /** A declarant files its own list: it waits for the parcel's match, then is checked against it. */
+  async function submitInventories(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
+    const type = 'CEB621Message';
+    const entities = (s.model.Inventory as Inventory[] | undefined) ?? [];
+    checkSender(enterprise, undefined, s, entities.map((e) => e.InventoryHead as unknown as Head));
+    const at = now();
+    const iso = at.toISOString();
+    const actor = `enterprise:${enterprise.id}`;
+    return db.transaction().execute(async (trx) => {
+      const p: Pending = { events: [], eventRows: [] };
+      const docs = entities.map((e, index) => ({ e, index, guid: e.InventoryHead.guid, hash: hashOf(e), key: orderKey('import', e.InventoryHead.ebpCode, e.InventoryHead.orderNo) }));
+      const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
+      const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
+      if (conflicts.length) {
+        throw new AppError('conflict', 'INTAKE_GUID_REUSED', { count: conflicts.length },
+          conflicts.map((d) => iss('INTAKE_GUID_REUSED', `/Inventory/${d.index}/InventoryHead/guid`, { value: d.guid })));
+      }
+      const fresh = docs.filter((d) => !seen.has(d.guid));
+      const parcels = new Map((await repo.findParcelsByOrderKey(trx, fresh.map((d) => d.key))).map((x) => [x.order_key, x]));
+      const held = new Map((await repo.findInventoriesByParcel(trx, [...parcels.values()].map((x) => x.id))).map((i) => [i.parcel_id, i]));
+      const answers = new Map<string, DocumentAnswer>();
+      const lists: InventoryRow[] = [];
+      const toDecide: ParcelRow[] = [];
+      for (const d of fresh) {
+        const parcel = parcels.get(d.key);
+        const refuse = (code: string, key: MessageCode) => answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'refused', returnStatus: code, returnInfo: text(key, { key: d.key }) });
+        if (!parcel) { refuse('-621003', 'INTAKE_NO_PARCEL'); continue; }
+        const prior = held.get(parcel.id);
+        if (prior && DECLARED.has(prior.state)) { refuse('-621004', 'INTAKE_DUPLICATE'); continue; }
+        if (prior) await repo.deleteInventories(trx, [prior.id]);
+        const id = newId();
+        const audience = [...new Set([enterprise.id, parcel.enterprise_id])];
+        lists.push({
+          id, enterprise_id: enterprise.id, parcel_id: parcel.id, message_type: type, source: 'filed', cop_no: d.e.InventoryHead.copNo ?? id,
+          pre_no: null, invt_no: null, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
+          created_at: iso, updated_at: iso, version: 1,
+        });
+        event(p, 'inventory', id, type, d.e.InventoryHead.copNo ?? id, null, 'waiting', actor, 'filed', text('EVENT_FILED', { appType: d.e.InventoryHead.appType }), audience, iso);
+        answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
+        // A parcel matched before its list arrived gives its quota back; the decision is taken again.
+        if (parcel.state === 'matched' && parcel.buyer_key && parcel.value_fen) {
+          await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
+          parcel.state = 'incomplete';
+        }
+        parcel.inventory_id = null;
+        toDecide.push(parcel);
+      }
+      await repo.insertInventories(trx, lists);
+      await decide(trx, toDecide, new Map(), at, p);
+      await repo.insertGuids(trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
+      await flushEvents(trx, p);
+      wake();
+      return { messageType: type, receipts: docs.map((d) => answers.get(d.guid) ?? { ...(JSON.parse(seen.get(d.guid)!.answer) as DocumentAnswer), status: 'replayed' as const }) };
+    });
+  }
+
+  // ---------------------------------------------------------------- dispatch (outbox → gateway)
+
+  async function dispatchOnce(): Promise<number> {
+    const at = now();
+    const iso = at.toISOString();
+    const jobs = await repo.dueJobs(db, 'send', iso, 50);
+    if (!jobs.length) return 0;
+    let sent = 0;
+    for (const job of jobs) {
+      const payload = JSON.parse(job.payload) as
+        | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
+        | { kind: 'inventories'; ids: string[] };
+      const p: Pending = { events: [], eventRows: [] };
+      let messages: OutboundMessage[];
+      // Mark the subjects sent before handing them over: a receipt may come back before send() returns.
+      const changes = new Map<string, string>();
+      if (payload.kind === 'documents') {
+        const rows = await repo.findDocumentsById(db, payload.ids);
+        for (const r of rows) {
+          if (canMoveDocument(r.state, 'sent') && r.state === 'received') {
+            changes.set(r.id, 'sent');
+            event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+          }
+        }
+        messages = [{ messageType: payload.messageType, direction: payload.direction, model: payload.model, senderId: payload.senderId }];
+        await db.transaction().execute(async (trx) => {
+          await repo.setStates(trx, 'ceb_documents', changes, iso);
+          await flushEvents(trx, p);
+        });
+      } else {
+        const rows = (await repo.findInventoriesById(db, payload.ids)).filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
+        for (const r of rows) {
+          changes.set(r.id, 'sent');
+          event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+        }
+        messages = await inventoryMessages(rows);
+        await db.transaction().execute(async (trx) => {
+          await repo.setStates(trx, 'inventories', changes, iso);
+          await flushEvents(trx, p);
+        });
+      }
+      try {
+        if (messages.length) await gateway.send(messages);
+        await repo.deleteJobs(db, [job.id]);
+        sent += messages.length;
+      } catch (err) {
+        const delay = Math.min(600_000, 1000 * 2 ** Math.min(job.attempts, 10));
+        await repo.postponeJob(db, job.id, new Date(at.getTime() + delay).toISOString(), (err as Error).message);
+        deps.log?.warn({ err, job: job.id }, 'customs gateway refused a send; retrying later');
+      }
+    }
+    return sent;
+  }
+
+  /** Lists grouped per declarant, up to 100 per message, each message from its declarant. */
+  async function inventoryMessages(rows: readonly InventoryRow[]): Promise<OutboundMessage[]> {
+    const byFiler = new Map<string, InventoryRow[]>();
+    for (const r of rows) byFiler.set(r.enterprise_id, [...(byFiler.get(r.enterprise_id) ?? []), r]);
+    const out: OutboundMessage[] = [];
+    for (const [enterpriseId, list] of byFiler) {
+      const e = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh']).where('id', '=', enterpriseId).executeTakeFirst();
+      for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
+        out.push({
+          messageType: 'CEB621Message', direction: 'import', senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
+          model: {
+            guid: newGuid(), version: '1.0',
+            Inventory: list.slice(i, i + MAX_SEND_BATCH).map((r) => JSON.parse(r.body) as Model),
+            BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  async function dispatch(): Promise<number> {
+    if (dispatching) return dispatching;
+    dispatching = (async () => {
+      let total = 0;
+      for (;;) {
+        const n = await dispatchOnce();
+        total += n;
+        if (!n) break;
+      }
+      return total;
+    })().finally(() => { dispatching = undefined; });
+    return dispatching;
+  }
+
+  function wake(): void {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      dispatch().catch((err) => deps.log?.error({ err }, 'dispatch failed'));
+    }, 0);
+  }
+
+  // ---------------------------------------------------------------- receipts (gateway → platform)
+
+  async function receive(receipts: readonly InboundReceipt[]): Promise<void> {
+    const at = now();
+    const iso = at.toISOString();
+    interface R { type: string; entity: Head; key: string; subject: 'document' | 'inventory'; receivedAt: string }
+    const items: R[] = [];
+    const receiptKinds = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
+    for (const r of receipts) {
+      if (r.messageType === 'CEB622Message') {
+        for (const e of (r.model.InventoryReturn as Head[] | undefined) ?? []) items.push({ type: r.messageType, entity: e, key: str(e.copNo), subject: 'inventory', receivedAt: r.receivedAt.toISOString() });
+        continue;
+      }
+      const k = receiptKinds.get(r.messageType);
+      if (!k) {
+        deps.log?.warn({ type: r.messageType }, 'receipt type not handled by the pipeline; stored without a subject');
+      }
+      const list = (r.model[k?.receipt.entity ?? ''] as Head[] | undefined) ?? [];
+      for (const e of list) items.push({ type: r.messageType, entity: e, key: k!.receipt.key(e), subject: 'document', receivedAt: r.receivedAt.toISOString() });
+      if (!k) {
+        const info = (r.model.MessageReturn ?? {}) as Head;
+        items.push({ type: r.messageType, entity: info, key: str(info.guid) || 'unknown', subject: 'document', receivedAt: r.receivedAt.toISOString() });
+      }
+    }
+    await db.transaction().execute(async (trx) => {
+      const p: Pending = { events: [], eventRows: [] };
+      const docs = new Map((await repo.findDocumentsByKey(trx, items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
+      const invs = new Map((await repo.findInventoriesByCopNo(trx, items.filter((i) => i.subject === 'inventory').map((i) => i.key))).map((d) => [d.cop_no, d]));
+      const rows: ReceiptRow[] = [];
+      const docStates = new Map<string, string>();
+      const invStates = new Map<string, string>();
+      const giveBack = new Map<string, number>();
+      const numbers = new Map<string, { pre: string | null; invt: string | null }>();
+      const parcelIds = new Set<string>();
+      for (const it of items) {
+        const status = str(it.entity.returnStatus);
+        const info: ReceiptInfo = { messageType: it.type, returnStatus: status, returnTime: str(it.entity.returnTime), returnInfo: str(it.entity.returnInfo) };
+        const subject = it.subject === 'document' ? docs.get(it.key) : invs.get(it.key);
+        rows.push({
+          id: newId(), subject: it.subject, subject_id: subject?.id ?? null, message_type: it.type, subject_key: it.key, return_status: status,
+          return_time: info.returnTime, return_info: info.returnInfo, received_at: it.receivedAt,
+        });
+        if (!subject) {
+          deps.log?.warn({ type: it.type, key: it.key }, 'receipt for an unknown document; stored');
+          continue;
+        }
+        const states = it.subject === 'document' ? docStates : invStates;
+        const from = states.get(subject.id) ?? subject.state;
+        const to = it.subject === 'document' ? documentStateFor(status) : inventoryStateFor(status);
+        const ok = to !== undefined && to !== from && (it.subject === 'document' ? canMoveDocument(from, to) : canMoveInventory(from, to));
+        const audience = JSON.parse(subject.audience) as string[];
+        const key = it.subject === 'document' ? (subject as DocumentRow).doc_key : (subject as InventoryRow).cop_no;
+        event(p, it.subject, subject.id, subject.message_type, key, from, ok ? to! : from, 'customs', `receipt:${status}`,
+          text(ok ? 'EVENT_RECEIPT' : 'EVENT_RECEIPT_KEPT', { status, info: info.returnInfo }), audience, iso, info);
+        if (!ok) continue;
+        states.set(subject.id, to!);
+        if (it.subject === 'inventory') {
+          const inv = subject as InventoryRow;
+          const pre = str(it.entity.preNo) || inv.pre_no;
+          const invt = str(it.entity.invtNo) || inv.invt_no;
+          if (pre !== inv.pre_no || invt !== inv.invt_no) numbers.set(inv.id, { pre, invt });
+          if (to === 'rejected' || to === 'returned') parcelIds.add(inv.parcel_id);
+        }
+      }
+      // Quota held by a list customs refused or sent back is given back to the buyer.
+      if (parcelIds.size) {
+        for (const x of await repo.findParcelsById(trx, [...parcelIds])) {
+          if (x.buyer_key && x.value_fen) giveBack.set(`${x.buyer_key}|${x.year}`, (giveBack.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
+        }
+      }
+      await repo.insertReceipts(trx, rows);
+      await repo.setStates(trx, 'ceb_documents', docStates, iso);
+      await repo.setStates(trx, 'inventories', invStates, iso);
+      for (const [id, n] of numbers) await repo.setInventoryNumbers(trx, id, n.pre, n.invt);
+      await repo.addQuotas(trx, giveBack);
+      await flushEvents(trx, p);
+    });
+  }
+
+  // ---------------------------------------------------------------- item records
+
+  async function putItemRecords(enterprise: Enterprise, records: readonly ItemRecordInput[]): Promise<number> {
+    const ebcCode = enterprise.customsCode ?? enterprise.uscc;
+    const iso = now().toISOString();
+    await db.transaction().execute((trx) => repo.upsertItemRecords(trx, records.map((r) => ({
+      ebc_code: ebcCode, item_no: r.itemNo, enterprise_id: enterprise.id, gcode: r.gcode, gname: r.gname, unit1: r.unit1,
+      qty1_per_unit: r.qty1PerUnit, unit2: r.unit2 ?? null, qty2_per_unit: r.qty2PerUnit ?? null, updated_at: iso,
+    }))));
+    return records.length;
+  }
+
+  return {
+    submit, dispatch, receive, putItemRecords,
+    async start() {
+      await gateway.start((r) => receive(r));
+      // Work left by a previous run, and sends postponed after a gateway failure, are picked up here.
+      poll = setInterval(wake, 1000).unref();
+      wake();
+    },
+    async drain(maxRounds = 1000) {
+      const idle = (gateway as { idle?: () => Promise<void> }).idle;
+      for (let i = 0; i < maxRounds; i++) {
+        await dispatch();
+        if (idle) await idle.call(gateway);
+        if ((await repo.countJobs(db)) === 0 && !dispatching) {
+          if (idle) await idle.call(gateway);
+          if ((await repo.countJobs(db)) === 0) return;
+        }
+      }
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      await dispatching?.catch(() => 0);
+      await gateway.close();
+    },
+  };
+}
+
+function iss(code: MessageCode, path: string, params: Record<string, string | number>): Issue {
+  return { code, path, message: text(code, params) };
+}
+
+function formatStamp(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(2, 10).replace(/-/g, '');
+}

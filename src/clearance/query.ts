@@ -1,0 +1,118 @@
+// Reading the pipeline: a document or list with its state, its parcel's match result, its
+// receipts and its history. An enterprise sees what it filed or is named in; the zone office all.
+import type { Store } from '../db/store.js';
+import { notFound } from '../kernel/errors.js';
+import type { Principal } from '../registry/index.js';
+import * as repo from './repository.js';
+import type { Mismatch } from './match/mismatch.js';
+import type { DocumentRow, InventoryRow, ParcelRow } from './table.js';
+
+export const DOCUMENT_KINDS = { order: 'CEB311Message', payment: 'CEB411Message', waybill: 'CEB511Message' } as const;
+export type DocumentKind = keyof typeof DOCUMENT_KINDS;
+export const STATUS_KINDS = ['order', 'payment', 'waybill', 'inventory'] as const;
+
+const prefix: Record<DocumentKind, string> = { order: '311', payment: '411', waybill: '511' };
+
+export interface StatusView {
+  readonly kind: string;
+  readonly id: string;
+  readonly messageType: string;
+  readonly key: string;
+  readonly state: string;
+  readonly filedBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  readonly numbers?: { readonly copNo: string; readonly preNo: string | null; readonly invtNo: string | null };
+  readonly match: { readonly state: string; readonly matched: boolean; readonly mismatches: readonly Mismatch[]; readonly parcelId: string; readonly inventoryId: string | null } | null;
+  readonly receipts: readonly { messageType: string; returnStatus: string; returnTime: string; returnInfo: string; receivedAt: string }[];
+  readonly history: readonly { at: string; type: string; from: string | null; to: string; actor: string; cause: unknown }[];
+  readonly body: unknown;
+}
+
+const visible = (p: Principal, audience: string) => p.kind === 'admin' || (JSON.parse(audience) as string[]).includes(p.enterpriseId);
+
+export function createClearanceQueries(store: Store) {
+  const db = store.db;
+
+  async function view(kind: string, row: DocumentRow | InventoryRow, parcel: ParcelRow | undefined): Promise<StatusView> {
+    const receipts = await repo.receiptsOf(db, row.id);
+    const events = await repo.eventsOf(db, row.id);
+    const parcelEvents = parcel ? await repo.eventsOf(db, parcel.id) : [];
+    const history = [...events, ...parcelEvents].sort((a, b) => Number(a.n) - Number(b.n));
+    const inv = 'cop_no' in row ? row : undefined;
+    return {
+      kind, id: row.id, messageType: row.message_type, key: inv ? inv.cop_no : (row as DocumentRow).doc_key, state: row.state,
+      filedBy: row.enterprise_id, createdAt: row.created_at, updatedAt: row.updated_at, version: row.version,
+      ...(inv ? { numbers: { copNo: inv.cop_no, preNo: inv.pre_no, invtNo: inv.invt_no } } : {}),
+      match: parcel ? {
+        state: parcel.state, matched: parcel.state === 'matched', mismatches: JSON.parse(parcel.mismatches) as Mismatch[],
+        parcelId: parcel.id, inventoryId: parcel.inventory_id,
+      } : null,
+      receipts: receipts.map((r) => ({ messageType: r.message_type, returnStatus: r.return_status, returnTime: r.return_time, returnInfo: r.return_info, receivedAt: r.received_at })),
+      history: history.map((e) => ({ at: e.at, type: e.type, subject: e.subject, from: e.from_state, to: e.to_state, actor: e.actor, cause: JSON.parse(e.cause) as unknown })),
+      body: JSON.parse(row.body) as unknown,
+    };
+  }
+
+  return {
+    /** kind order|payment|waybill with key "code:number", or inventory with copNo, preNo or invtNo. */
+    async status(principal: Principal, kind: string, key: string): Promise<StatusView> {
+      if (kind === 'inventory') {
+        const row = await db.selectFrom('inventories').selectAll()
+          .where((eb) => eb.or([eb('cop_no', '=', key), eb('invt_no', '=', key), eb('pre_no', '=', key), eb('id', '=', key)])).executeTakeFirst();
+        if (!row || !visible(principal, row.audience)) throw notFound('DOCUMENT_NOT_FOUND', `${kind} ${key}`);
+        const [parcel] = await repo.findParcelsById(db, [row.parcel_id]);
+        return view(kind, row, parcel);
+      }
+      const k = kind as DocumentKind;
+      if (!(k in DOCUMENT_KINDS)) throw notFound('DOCUMENT_NOT_FOUND', `${kind} ${key}`);
+      const i = key.indexOf(':');
+      const docKey = i > 0 ? `${prefix[k]}|${key.slice(0, i)}|${key.slice(i + 1)}` : key;
+      const [row] = await repo.findDocumentsByKey(db, [docKey]);
+      const found = row ?? (await repo.findDocumentsById(db, [key]))[0];
+      if (!found || !visible(principal, found.audience)) throw notFound('DOCUMENT_NOT_FOUND', `${kind} ${key}`);
+      return view(kind, found, await repo.findParcelOf(db, found.id));
+    },
+
+    async listParcels(principal: Principal, q: { state?: string; limit?: number; offset?: number }) {
+      const limit = Math.min(q.limit ?? 50, 500);
+      const offset = q.offset ?? 0;
+      let base = db.selectFrom('parcels');
+      if (q.state) base = base.where('state', '=', q.state);
+      if (principal.kind !== 'admin') {
+        const id = principal.enterpriseId;
+        base = base.where((eb) => eb.or([eb('enterprise_id', '=', id), eb.exists(eb.selectFrom('ceb_documents').select('ceb_documents.id')
+          .whereRef('ceb_documents.id', '=', 'parcels.order_id').where('ceb_documents.audience', 'like', `%"${id}"%`))]));
+      }
+      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const rows = await base.selectAll().orderBy('updated_at', 'desc').limit(limit).offset(offset).execute();
+      return {
+        total, limit, offset,
+        items: rows.map((x) => ({
+          id: x.id, orderKey: x.order_key, orderNo: x.order_no, direction: x.direction, state: x.state,
+          mismatches: JSON.parse(x.mismatches) as Mismatch[], inventoryId: x.inventory_id, valueFen: x.value_fen === null ? null : Number(x.value_fen),
+          decidedAt: x.decided_at, updatedAt: x.updated_at,
+        })),
+      };
+    },
+
+    async summary(principal: Principal) {
+      const scope = principal.kind === 'admin' ? undefined : `%"${principal.enterpriseId}"%`;
+      let docs = db.selectFrom('ceb_documents').select(['message_type', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['message_type', 'state']);
+      let invs = db.selectFrom('inventories').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
+      if (scope) {
+        docs = docs.where('audience', 'like', scope);
+        invs = invs.where('audience', 'like', scope);
+      }
+      let parcels = db.selectFrom('parcels').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
+      if (principal.kind !== 'admin') parcels = parcels.where('enterprise_id', '=', principal.enterpriseId);
+      return {
+        documents: (await docs.execute()).map((r) => ({ messageType: r.message_type, state: r.state, count: Number(r.n) })),
+        inventories: (await invs.execute()).map((r) => ({ state: r.state, count: Number(r.n) })),
+        parcels: (await parcels.execute()).map((r) => ({ state: r.state, count: Number(r.n) })),
+      };
+    },
+  };
+}
+export type ClearanceQueries = ReturnType<typeof createClearanceQueries>;

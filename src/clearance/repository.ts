@@ -1,0 +1,217 @@
+// Every SQL statement of the clearance pipeline, batch-shaped: a call touches many rows in one
+// statement, because intake works in messages of up to 100 documents.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { DocumentRow, EventRow, InventoryRow, IntakeGuidRow, ItemRecordRow, OutboxRow, ParcelRow, ReceiptRow } from './table.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+// SQLite allows 32,766 bound variables per statement; stay well under for any row width.
+const CHUNK_VARS = 30_000;
+function chunks<T>(rows: readonly T[], width: number): T[][] {
+  const size = Math.max(1, Math.floor(CHUNK_VARS / Math.max(1, width)));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+async function insertMany<T extends keyof Database & string>(db: Db, table: T, rows: readonly Database[T][]): Promise<void> {
+  if (!rows.length) return;
+  const width = Object.keys(rows[0] as object).length;
+  for (const part of chunks(rows, width)) await db.insertInto(table).values(part as never).execute();
+}
+
+export const insertDocuments = (db: Db, rows: readonly DocumentRow[]) => insertMany(db, 'ceb_documents', rows);
+export const insertGuids = (db: Db, rows: readonly IntakeGuidRow[]) => insertMany(db, 'intake_guids', rows);
+export const insertInventories = (db: Db, rows: readonly InventoryRow[]) => insertMany(db, 'inventories', rows);
+export const insertReceipts = (db: Db, rows: readonly ReceiptRow[]) => insertMany(db, 'receipts', rows);
+export const insertEvents = (db: Db, rows: readonly EventRow[]) => insertMany(db, 'clearance_events', rows);
+export const insertOutbox = (db: Db, rows: readonly OutboxRow[]) => insertMany(db, 'outbox', rows);
+
+export async function findGuids(db: Db, guids: readonly string[]): Promise<IntakeGuidRow[]> {
+  if (!guids.length) return [];
+  const out: IntakeGuidRow[] = [];
+  for (const part of chunks(guids, 1)) out.push(...await db.selectFrom('intake_guids').selectAll().where('guid', 'in', part).execute());
+  return out;
+}
+
+export async function findDocumentsByKey(db: Db, keys: readonly string[]): Promise<DocumentRow[]> {
+  if (!keys.length) return [];
+  const out: DocumentRow[] = [];
+  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('ceb_documents').selectAll().where('doc_key', 'in', part).execute());
+  return out;
+}
+
+export async function findDocumentsById(db: Db, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (!ids.length) return [];
+  const out: DocumentRow[] = [];
+  for (const part of chunks(ids, 1)) out.push(...await db.selectFrom('ceb_documents').selectAll().where('id', 'in', part).execute());
+  return out;
+}
+
+/** Documents waiting for their order: by link key, not deleted. */
+export async function findByLink(db: Db, links: readonly string[]): Promise<DocumentRow[]> {
+  if (!links.length) return [];
+  const out: DocumentRow[] = [];
+  for (const part of chunks(links, 1)) {
+    out.push(...await db.selectFrom('ceb_documents').selectAll().where('link_key', 'in', part).where('state', '!=', 'deleted').execute());
+  }
+  return out;
+}
+
+export async function findParcelsByOrderKey(db: Db, keys: readonly string[]): Promise<ParcelRow[]> {
+  if (!keys.length) return [];
+  const out: ParcelRow[] = [];
+  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('parcels').selectAll().where('order_key', 'in', part).execute());
+  return out;
+}
+
+export async function findParcelsByOrderNo(db: Db, direction: string, orderNos: readonly string[]): Promise<ParcelRow[]> {
+  if (!orderNos.length) return [];
+  const out: ParcelRow[] = [];
+  for (const part of chunks(orderNos, 1)) {
+    out.push(...await db.selectFrom('parcels').selectAll().where('order_no', 'in', part).where('direction', '=', direction).execute());
+  }
+  return out;
+}
+
+export async function findParcelsById(db: Db, ids: readonly string[]): Promise<ParcelRow[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('parcels').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function findParcelOf(db: Db, documentId: string): Promise<ParcelRow | undefined> {
+  return db.selectFrom('parcels').selectAll()
+    .where((eb) => eb.or([eb('order_id', '=', documentId), eb('payment_id', '=', documentId), eb('waybill_id', '=', documentId)]))
+    .executeTakeFirst();
+}
+
+/** Parcels already holding any of these documents (so a pending document is not attached twice). */
+export async function attachedIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('parcels').select(['payment_id', 'waybill_id'])
+    .where((eb) => eb.or([eb('payment_id', 'in', [...ids]), eb('waybill_id', 'in', [...ids])])).execute();
+  return new Set(rows.flatMap((r) => [r.payment_id, r.waybill_id]).filter((x): x is string => !!x));
+}
+
+/** Inserts or replaces parcels in one statement (both engines support ON CONFLICT … DO UPDATE). */
+export async function upsertParcels(db: Db, rows: readonly ParcelRow[]): Promise<void> {
+  if (!rows.length) return;
+  for (const part of chunks(rows, 17)) {
+    await db.insertInto('parcels').values(part as never).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
+      payment_id: eb.ref('excluded.payment_id'), waybill_id: eb.ref('excluded.waybill_id'), order_id: eb.ref('excluded.order_id'),
+      inventory_id: eb.ref('excluded.inventory_id'), state: eb.ref('excluded.state'), mismatches: eb.ref('excluded.mismatches'),
+      buyer_key: eb.ref('excluded.buyer_key'), year: eb.ref('excluded.year'), value_fen: eb.ref('excluded.value_fen'),
+      decided_at: eb.ref('excluded.decided_at'), updated_at: eb.ref('excluded.updated_at'),
+    }))).execute();
+  }
+}
+
+/** Sets state (and version, updated_at) of many rows in one statement. */
+export async function setStates(db: Db, table: 'ceb_documents' | 'inventories', changes: ReadonlyMap<string, string>, at: string): Promise<void> {
+  if (!changes.size) return;
+  const entries = [...changes];
+  for (const part of chunks(entries, 3)) {
+    const cases = sql.join(part.map(([id, state]) => sql`when ${id} then ${state}`), sql` `);
+    await sql`update ${sql.table(table)} set state = case id ${cases} end, version = version + 1, updated_at = ${at}
+      where id in (${sql.join(part.map(([id]) => id))})`.execute(db);
+  }
+}
+
+export async function updateDocument(db: Db, row: DocumentRow): Promise<void> {
+  await db.updateTable('ceb_documents').set({
+    head_guid: row.head_guid, app_type: row.app_type, app_time: row.app_time, state: row.state, body: row.body,
+    audience: row.audience, updated_at: row.updated_at, version: row.version, doc_key: row.doc_key, link_key: row.link_key,
+  }).where('id', '=', row.id).execute();
+}
+
+export async function renameDocumentKey(db: Db, id: string, key: string): Promise<void> {
+  await db.updateTable('ceb_documents').set({ doc_key: key }).where('id', '=', id).execute();
+}
+
+export async function findInventoriesByParcel(db: Db, parcelIds: readonly string[]): Promise<InventoryRow[]> {
+  if (!parcelIds.length) return [];
+  return db.selectFrom('inventories').selectAll().where('parcel_id', 'in', [...parcelIds]).execute();
+}
+export async function findInventoriesById(db: Db, ids: readonly string[]): Promise<InventoryRow[]> {
+  if (!ids.length) return [];
+  const out: InventoryRow[] = [];
+  for (const part of chunks(ids, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('id', 'in', part).execute());
+  return out;
+}
+export async function findInventoriesByCopNo(db: Db, copNos: readonly string[]): Promise<InventoryRow[]> {
+  if (!copNos.length) return [];
+  const out: InventoryRow[] = [];
+  for (const part of chunks(copNos, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('cop_no', 'in', part).execute());
+  return out;
+}
+export async function deleteInventories(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('inventories').where('id', 'in', [...ids]).execute();
+}
+export async function setInventoryNumbers(db: Db, id: string, preNo: string | null, invtNo: string | null): Promise<void> {
+  await db.updateTable('inventories').set({ pre_no: preNo, invt_no: invtNo }).where('id', '=', id).execute();
+}
+
+export async function quotas(db: Db, keys: readonly { buyer: string; year: number }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!keys.length) return out;
+  const buyers = [...new Set(keys.map((k) => k.buyer))];
+  for (const part of chunks(buyers, 1)) {
+    const rows = await db.selectFrom('buyer_quotas').selectAll().where('buyer_key', 'in', part).execute();
+    for (const r of rows) out.set(`${r.buyer_key}|${r.year}`, Number(r.used_fen));
+  }
+  return out;
+}
+
+/** Adds to buyers' annual totals (negative amounts give quota back). */
+export async function addQuotas(db: Db, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const rows = [...deltas].filter(([, d]) => d !== 0).map(([k, d]) => {
+    const i = k.lastIndexOf('|');
+    return { buyer_key: k.slice(0, i), year: Number(k.slice(i + 1)), used_fen: d };
+  });
+  for (const part of chunks(rows, 3)) {
+    await db.insertInto('buyer_quotas').values(part).onConflict((oc) => oc.columns(['buyer_key', 'year'])
+      .doUpdateSet({ used_fen: sql`buyer_quotas.used_fen + excluded.used_fen` })).execute();
+  }
+}
+
+export async function itemRecords(db: Db, ebcCodes: readonly string[]): Promise<ItemRecordRow[]> {
+  if (!ebcCodes.length) return [];
+  return db.selectFrom('item_records').selectAll().where('ebc_code', 'in', [...ebcCodes]).execute();
+}
+export async function upsertItemRecords(db: Db, rows: readonly ItemRecordRow[]): Promise<void> {
+  for (const part of chunks(rows, 10)) {
+    await db.insertInto('item_records').values(part as never).onConflict((oc) => oc.columns(['ebc_code', 'item_no']).doUpdateSet((eb) => ({
+      gcode: eb.ref('excluded.gcode'), gname: eb.ref('excluded.gname'), unit1: eb.ref('excluded.unit1'), qty1_per_unit: eb.ref('excluded.qty1_per_unit'),
+      unit2: eb.ref('excluded.unit2'), qty2_per_unit: eb.ref('excluded.qty2_per_unit'), updated_at: eb.ref('excluded.updated_at'), enterprise_id: eb.ref('excluded.enterprise_id'),
+    }))).execute();
+  }
+}
+
+export async function dueJobs(db: Db, stage: string, at: string, limit: number): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('stage', '=', stage).where('run_at', '<=', at).orderBy('run_at').limit(limit).execute();
+}
+export async function deleteJobs(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('outbox').where('id', 'in', [...ids]).execute();
+}
+export async function postponeJob(db: Db, id: string, runAt: string, error: string): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({ run_at: runAt, attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) })).where('id', '=', id).execute();
+}
+export async function countJobs(db: Db): Promise<number> {
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function enterprisesByCode(db: Db, codes: readonly string[]): Promise<{ id: string; uscc: string; customs_code: string | null; dxp_id: string | null; name_zh: string }[]> {
+  if (!codes.length) return [];
+  const list = [...codes];
+  return db.selectFrom('enterprises').select(['id', 'uscc', 'customs_code', 'dxp_id', 'name_zh'])
+    .where((eb) => eb.or([eb('uscc', 'in', list), eb('customs_code', 'in', list)])).execute();
+}
+
+export async function receiptsOf(db: Db, subjectId: string): Promise<ReceiptRow[]> {
+  return db.selectFrom('receipts').selectAll().where('subject_id', '=', subjectId).orderBy('return_time').orderBy('received_at').execute();
+}
+export async function eventsOf(db: Db, subjectId: string): Promise<EventRow[]> {
+  return db.selectFrom('clearance_events').selectAll().where('subject_id', '=', subjectId).orderBy('n').orderBy('at').execute();
+}

@@ -1,0 +1,129 @@
+// Row types of the clearance tables (migration 0003).
+
+export interface DocumentRow {
+  id: string;
+  enterprise_id: string;
+  message_type: string;
+  doc_key: string;
+  link_key: string | null;
+  head_guid: string;
+  app_type: string;
+  app_time: string;
+  state: string;
+  body: string;
+  audience: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface IntakeGuidRow {
+  guid: string;
+  enterprise_id: string;
+  hash: string;
+  answer: string;
+  at: string;
+}
+
+export interface ParcelRow {
+  id: string;
+  enterprise_id: string;
+  direction: string;
+  order_key: string;
+  order_no: string;
+  order_id: string;
+  payment_id: string | null;
+  waybill_id: string | null;
+  inventory_id: string | null;
+  state: string;
+  mismatches: string;
+  buyer_key: string | null;
+  year: number | null;
+  value_fen: number | string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InventoryRow {
+  id: string;
+  enterprise_id: string;
+  parcel_id: string;
+  message_type: string;
+  source: string;
+  cop_no: string;
+  pre_no: string | null;
+  invt_no: string | null;
+  head_guid: string;
+  state: string;
+  body: string;
+  audience: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ReceiptRow {
+  id: string;
+  subject: string;
+  subject_id: string | null;
+  message_type: string;
+  subject_key: string;
+  return_status: string;
+  return_time: string;
+  return_info: string;
+  received_at: string;
+}
+
+export interface EventRow {
+  id: string;
+  subject: string;
+  subject_id: string;
+  n: number | string;
+  type: string;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  cause: string;
+  at: string;
+}
+
+export interface OutboxRow {
+  id: string;
+  stage: string;
+  payload: string;
+  run_at: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface BuyerQuotaRow {
+  buyer_key: string;
+  year: number;
+  used_fen: number | string;
+}
+
+export interface ItemRecordRow {
+  ebc_code: string;
+  item_no: string;
+  enterprise_id: string;
+  gcode: string;
+  gname: string;
+  unit1: string;
+  qty1_per_unit: string;
+  unit2: string | null;
+  qty2_per_unit: string | null;
+  updated_at: string;
+}
+
+export interface ClearanceTables {
+  ceb_documents: DocumentRow;
+  intake_guids: IntakeGuidRow;
+  parcels: ParcelRow;
+  inventories: InventoryRow;
+  receipts: ReceiptRow;
+  clearance_events: EventRow;
+  outbox: OutboxRow;
+  buyer_quotas: BuyerQuotaRow;
+  item_records: ItemRecordRow;
+}
