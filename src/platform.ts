@@ -45,6 +45,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const pipeline = createPipeline({
     store, gateway,
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
+    resendAfterMs: config.resendAfterMs,
     bondedParks: zone.parks.map((p) => p.code),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -61,6 +61,8 @@ export interface PipelineDeps {
   /** Called inside the transaction that produced the events (webhook deliveries are queued here). */
   readonly onEvents?: (trx: Kysely<Database>, events: readonly ClearanceEvent[]) => Promise<unknown>;
   readonly now?: () => Date;
+  /** A declaration customs has not answered for this long is sent again (default 60 s). */
+  readonly resendAfterMs?: number;
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -116,11 +118,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const db = store.db;
   const now = deps.now ?? (() => new Date());
   const bonded = new Set(deps.bondedParks ?? []);
+  const resendAfter = deps.resendAfterMs ?? 60_000;
+  let lastResendCheck = 0;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
   let dispatching: Promise<number> | undefined;
   let closed = false;
-  let copSeq = 0;
 
   // Enterprise codes (customs code or USCC) → id, for audiences; refreshed on a miss.
   const codeCache = new Map<string, { id: string; name: string }>();
@@ -520,9 +523,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         trafMode: ebcRow?.park && bonded.has(ebcRow.park) ? 'Y' : '5',
         agentCode: oh.ebcCode, agentName: oh.ebcName,
       };
-      const copNo = `SG${formatStamp(at)}${String(++copSeq % 1_000_000).padStart(6, '0')}`;
-      const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
+      // 企业内部编号 (C..20): date and 48 random bits of the list's id, unique across restarts and processes.
       const id = newId();
+      const copNo = `SG${formatStamp(at)}${id.replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+      const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
       newLists.push({
         id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
         pre_no: null, invt_no: null, head_guid: str(inventory.InventoryHead.guid), state: 'built', body: JSON.stringify(inventory),
@@ -608,20 +612,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const job of jobs) {
       const payload = JSON.parse(job.payload) as
         | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
-        | { kind: 'inventories'; ids: string[] };
+        | { kind: 'inventories'; ids: string[] }
+        | { kind: 'resend-documents'; ids: string[] };
       const p: Pending = { events: [], eventRows: [] };
       let messages: OutboundMessage[];
       // Mark the subjects sent before handing them over: a receipt may come back before send() returns.
       const changes = new Map<string, string>();
-      if (payload.kind === 'documents') {
+      if (payload.kind === 'documents' || payload.kind === 'resend-documents') {
         const rows = await repo.findDocumentsById(db, payload.ids);
         for (const r of rows) {
-          if (canMoveDocument(r.state, 'sent') && r.state === 'received') {
+          if (r.state === 'received' || r.state === 'send_failed') {
             changes.set(r.id, 'sent');
             event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
           }
         }
-        messages = [{ messageType: payload.messageType, direction: payload.direction, model: payload.model, senderId: payload.senderId }];
+        messages = payload.kind === 'documents'
+          ? [{ messageType: payload.messageType, direction: payload.direction, model: payload.model, senderId: payload.senderId }]
+          : await documentMessages(rows.filter((r) => changes.has(r.id)));
         await db.transaction().execute(async (trx) => {
           await repo.setStates(trx, 'ceb_documents', changes, iso);
           await flushEvents(trx, p);
@@ -649,6 +656,53 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
     }
     return sent;
+  }
+
+  /** Stored documents rebuilt into messages per filer and type (for a resend). */
+  async function documentMessages(rows: readonly DocumentRow[]): Promise<OutboundMessage[]> {
+    const groups = new Map<string, DocumentRow[]>();
+    for (const r of rows) groups.set(`${r.enterprise_id} ${r.message_type}`, [...(groups.get(`${r.enterprise_id} ${r.message_type}`) ?? []), r]);
+    const out: OutboundMessage[] = [];
+    for (const list of groups.values()) {
+      const kind = KINDS.get(list[0]!.message_type)!;
+      const e = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh']).where('id', '=', list[0]!.enterprise_id).executeTakeFirst();
+      for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
+        out.push({
+          messageType: kind.messageType, direction: kind.direction, senderId: e?.dxp_id ?? e?.uscc ?? list[0]!.enterprise_id,
+          model: {
+            guid: newGuid(), version: '1.0', [kind.entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => JSON.parse(r.body) as Model),
+            BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Declarations customs has not answered (the simulator lost its receipts in a crash, a transport
+   * dropped them) are sent again; customs answers a repeat by its guid, so a resend is harmless.
+   */
+  async function resendUnanswered(): Promise<number> {
+    const at = now();
+    const iso = at.toISOString();
+    const cutoff = new Date(at.getTime() - resendAfter).toISOString();
+    const invs = await db.selectFrom('inventories').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
+    const docs = await db.selectFrom('ceb_documents').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
+    if (!invs.length && !docs.length) return 0;
+    const p: Pending = { events: [], eventRows: [] };
+    for (const r of invs) event(p, 'inventory', r.id, r.message_type, r.cop_no, 'sent', 'send_failed', 'platform', 'unanswered', text('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
+    for (const r of docs) event(p, 'document', r.id, r.message_type, r.doc_key, 'sent', 'send_failed', 'platform', 'unanswered', text('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
+    await db.transaction().execute(async (trx) => {
+      await repo.setStates(trx, 'inventories', new Map(invs.map((r) => [r.id, 'send_failed'])), iso);
+      await repo.setStates(trx, 'ceb_documents', new Map(docs.map((r) => [r.id, 'send_failed'])), iso);
+      const jobs = [];
+      if (invs.length) jobs.push({ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: invs.map((r) => r.id) }) });
+      if (docs.length) jobs.push({ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'resend-documents', ids: docs.map((r) => r.id) }) });
+      await repo.insertOutbox(trx, jobs);
+      await flushEvents(trx, p);
+    });
+    return invs.length + docs.length;
   }
 
   /** Lists grouped per declarant, up to 100 per message, each message from its declarant. */
@@ -690,7 +744,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (closed || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      dispatch().catch((err) => deps.log?.error({ err }, 'dispatch failed'));
+      const check = Date.now() - lastResendCheck > Math.min(10_000, resendAfter / 2);
+      if (check) lastResendCheck = Date.now();
+      (check ? resendUnanswered() : Promise.resolve(0))
+        .then(() => dispatch())
+        .catch((err) => deps.log?.error({ err }, 'dispatch failed'));
     }, 0);
   }
 

@@ -28,6 +28,8 @@ export interface Config {
   /** 申报海关/口岸 used on the lists the platform builds (关区代码; 2900 杭州关区 until the zone sets its own). */
   readonly customsCode: string;
   readonly portCode: string;
+  /** A declaration customs has not answered for this long is sent again. */
+  readonly resendAfterMs: number;
 }
 
 /** Flags as the CLI parsed them; every value optional. */
@@ -95,7 +97,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   for (const [name, v] of [['SILKGATE_CUSTOMS_CODE', customsCode], ['SILKGATE_PORT_CODE', portCode]] as const) {
     if (!/^\d{4}$/.test(v)) fail(`${name} must be a 4-digit customs district code, got "${v}"`);
   }
+  const resendText = env.SILKGATE_RESEND_AFTER_MS ?? '60000';
+  if (!/^\d{3,9}$/.test(resendText)) fail(`SILKGATE_RESEND_AFTER_MS must be 100 or more milliseconds, got "${resendText}"`);
   return Object.freeze({
+    resendAfterMs: Number(resendText),
     demo,
     customs: Object.freeze(customs),
     customsCode,

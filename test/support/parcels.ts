@@ -20,11 +20,13 @@ export function parcel(p: Parties, over: { order?: Record<string, string>; payme
   const orderNo = `SO2026${String(Date.now()).slice(-7)}${String(n).padStart(5, '0')}`;
   const logisticsNo = `YW${String(Date.now()).slice(-6)}${String(n).padStart(6, '0')}`;
   const appTime = over.appTime ?? '20261127093000';
+  // A buyer per parcel, so the annual quota (26,000) never binds unless a test wants it to.
+  const buyerId = `33078219900101${String(n % 10000).padStart(4, '0')}`;
   const order = {
     guid: newGuid(), appType: '1', appTime, appStatus: '2', orderType: 'I', orderNo,
     ebpCode: p.ebp.customsCode!, ebpName: p.ebp.nameZh, ebcCode: p.ebc.customsCode!, ebcName: p.ebc.nameZh,
     goodsValue: '300', freight: '20', discount: '30', taxTotal: '29.12', acturalPaid: '319.12', currency: '142',
-    buyerRegNo: 'u1001', buyerName: '王小明', buyerTelephone: '13800000000', buyerIdType: '1', buyerIdNumber: '330782199001011234',
+    buyerRegNo: 'u1001', buyerName: '王小明', buyerTelephone: '13800000000', buyerIdType: '1', buyerIdNumber: buyerId,
     payCode: p.payment.customsCode!, payName: p.payment.nameZh, payTransactionId: `PAY${orderNo}`,
     consignee: '王小明', consigneeTelephone: '13800000000', consigneeAddress: '浙江省金华市义乌市稠城街道1号', ...over.order,
   };
@@ -32,7 +34,7 @@ export function parcel(p: Parties, over: { order?: Record<string, string>; payme
   const payment = {
     guid: newGuid(), appType: '1', appTime, appStatus: '2', payCode: p.payment.customsCode!, payName: p.payment.nameZh,
     payTransactionId: `PAY${orderNo}`, orderNo, ebpCode: p.ebp.customsCode!, ebpName: p.ebp.nameZh,
-    payerIdType: '1', payerIdNumber: '330782199001011234', payerName: '王小明', amountPaid: '319.12', currency: '142', payTime: appTime, ...over.payment,
+    payerIdType: '1', payerIdNumber: buyerId, payerName: '王小明', amountPaid: '319.12', currency: '142', payTime: appTime, ...over.payment,
   };
   const waybill = {
     guid: newGuid(), appType: '1', appTime, appStatus: '2', logisticsCode: p.logistics.customsCode!, logisticsName: p.logistics.nameZh,
