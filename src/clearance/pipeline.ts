@@ -122,6 +122,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let lastResendCheck = 0;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
+  let started = false;
   let dispatching: Promise<number> | undefined;
   let closed = false;
 
@@ -606,7 +607,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function dispatchOnce(): Promise<number> {
     const at = now();
     const iso = at.toISOString();
-    const jobs = await repo.dueJobs(db, 'send', iso, 50);
+    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newId(), 50);
     if (!jobs.length) return 0;
     let sent = 0;
     for (const job of jobs) {
@@ -741,7 +742,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   function wake(): void {
-    if (closed || timer) return;
+    // Only a started pipeline sends: a CLI intake leaves the work in the outbox for the server.
+    if (closed || !started || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       const check = Date.now() - lastResendCheck > Math.min(10_000, resendAfter / 2);
@@ -847,6 +849,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     submit, dispatch, receive, putItemRecords,
     async start() {
       await gateway.start((r) => receive(r));
+      started = true;
       // Work left by a previous run, and sends postponed after a gateway failure, are picked up here.
       poll = setInterval(wake, 1000).unref();
       wake();

@@ -188,14 +188,22 @@ export async function upsertItemRecords(db: Db, rows: readonly ItemRecordRow[]):
   }
 }
 
-export async function dueJobs(db: Db, stage: string, at: string, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('stage', '=', stage).where('run_at', '<=', at).orderBy('run_at').limit(limit).execute();
+/**
+ * Claims up to `limit` due jobs for one dispatcher in a single statement: their run_at moves to the
+ * end of the lease, so another dispatcher (another process) skips them; an expired lease makes a
+ * job due again, so a crashed dispatcher's jobs are not lost.
+ */
+export async function claimJobs(db: Db, stage: string, at: string, leaseUntil: string, claim: string, limit: number): Promise<OutboxRow[]> {
+  const due = db.selectFrom('outbox').select('id').where('stage', '=', stage).where('run_at', '<=', at).orderBy('run_at').limit(limit);
+  await db.updateTable('outbox').set({ claim, run_at: leaseUntil })
+    .where('id', 'in', due).where('run_at', '<=', at).execute();
+  return db.selectFrom('outbox').selectAll().where('claim', '=', claim).orderBy('id').execute();
 }
 export async function deleteJobs(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length) await db.deleteFrom('outbox').where('id', 'in', [...ids]).execute();
 }
 export async function postponeJob(db: Db, id: string, runAt: string, error: string): Promise<void> {
-  await db.updateTable('outbox').set((eb) => ({ run_at: runAt, attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) })).where('id', '=', id).execute();
+  await db.updateTable('outbox').set((eb) => ({ run_at: runAt, claim: null, attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) })).where('id', '=', id).execute();
 }
 export async function countJobs(db: Db): Promise<number> {
   const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -95,6 +95,7 @@ export interface OutboxRow {
   run_at: string;
   attempts: number;
   last_error: string | null;
+  claim?: string | null;
 }
 
 export interface BuyerQuotaRow {

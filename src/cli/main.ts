@@ -17,6 +17,14 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
   silkgate enterprise show ID|USCC|CUSTOMS_CODE [--json]
   silkgate enterprise token ID|USCC [--label L]   issue an API token (shown once)
 
+  silkgate intake [--token T] [--wait] FILE|DIR…   file CEB messages (.xml: CEB or DxpMsg; .json: {messageType, message})
+                          as the token's enterprise (or SILKGATE_TOKEN); folders walked in name order; one JSON line
+                          per document or refused file; exit 1 if anything was refused. --wait: send to customs here
+                          and wait for the receipts (otherwise the running server sends them)
+  silkgate status order|payment|waybill|inventory KEY [--token T] [--json]
+                          state, match result, receipts and history; KEY code:number (e.g. ebpCode:orderNo),
+                          for inventory copNo, preNo or invtNo; without --token the operator's view
+
   silkgate ceb check FILE|DIR…             one JSON line per file {file, messageType, version, valid, errors, warnings}
   silkgate ceb parse FILE                  the message as JSON
   silkgate ceb render FILE.json [--pretty] the XML of a JSON model (as printed by parse)
@@ -83,6 +91,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'enterprise':
         return await (await import('./enterprise.js')).enterpriseCommand(stripGlobal(argv.slice(argv.indexOf('enterprise') + 1)), config, locale);
+      case 'intake':
+        return await (await import('./intake.js')).intakeCommand(stripGlobal(argv.slice(argv.indexOf('intake') + 1)), config, locale);
+      case 'status':
+        return await (await import('./status.js')).statusCommand(stripGlobal(argv.slice(argv.indexOf('status') + 1)), config, locale);
       default:
         process.stderr.write(`silkgate: unknown command "${command}"\n\n${HELP}`);
         return 2;

@@ -114,6 +114,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('run_at', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('last_error', 'text')
+    // Which dispatcher holds the job (with run_at moved to the end of its lease), so two
+    // processes never send the same job at once.
+    .addColumn('claim', 'text')
     .execute();
   await db.schema.createIndex('outbox_stage_idx').on('outbox').columns(['stage', 'run_at']).execute();
 
