@@ -18,11 +18,13 @@ export interface Kind {
   readonly parties: readonly string[];
   /** Head fields naming enterprises that may see the document. */
   readonly named: readonly string[];
-  readonly part: 'order' | 'payment' | 'waybill' | 'inventory';
+  readonly part: 'order' | 'payment' | 'waybill' | 'inventory' | 'transport';
   /** The document's business key. */
   key(h: Head): string;
   /** How it finds its order: the order's key, or the orderNo alone (the import waybill has no ebpCode). */
   link(h: Head): string | undefined;
+  /** Transport documents (607 总分单, 507 运抵, 509 离境): the waybill keys they list. */
+  waybills?(entity: Head): string[];
   /** The receipt type customs answers with, and how the receipt's fields rebuild the key. */
   readonly receipt: { readonly messageType: string; readonly entity: string; key(r: Head): string };
 }
@@ -52,7 +54,64 @@ export const KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
     key: (h) => k('CEB511', h.logisticsCode, h.logisticsNo), link: (h) => orderNoLink('import', s(h.orderNo)),
     receipt: { messageType: 'CEB512Message', entity: 'LogisticsReturn', key: (r) => k('CEB511', r.logisticsCode, r.logisticsNo) },
   }],
+  // Export 9610 (cbec-rules.md §1.4, §2.2): order, collection and waybill, then the 603 list filed
+  // by the declarant, then 607 总分单, 507 运抵, 509 离境.
+  ['CEB303Message', {
+    messageType: 'CEB303Message', direction: 'export', entity: 'Order', head: 'OrderHead', part: 'order',
+    roles: ['ebp', 'ebc'], parties: ['ebpCode', 'ebcCode'], named: ['ebpCode', 'ebcCode'],
+    key: (h) => orderKey('export', s(h.ebpCode), s(h.orderNo)), link: () => undefined,
+    receipt: { messageType: 'CEB304Message', entity: 'OrderReturn', key: (r) => orderKey('export', s(r.ebpCode), s(r.orderNo)) },
+  }],
+  ['CEB403Message', {
+    messageType: 'CEB403Message', direction: 'export', entity: 'Receipts', head: undefined, part: 'payment',
+    // 收款单: the payment enterprise, or the e-commerce enterprise for offline collection (payName 现金支付).
+    roles: ['payment', 'ebc'], parties: ['payCode', 'ebcCode'], named: ['payCode', 'ebcCode', 'ebpCode'],
+    key: (h) => k('CEB403', h.ebcCode, h.orderNo), link: (h) => orderKey('export', s(h.ebpCode), s(h.orderNo)),
+    receipt: { messageType: 'CEB404Message', entity: 'ReceiptsReturn', key: (r) => k('CEB403', r.ebcCode, r.orderNo) },
+  }],
+  ['CEB505Message', {
+    messageType: 'CEB505Message', direction: 'export', entity: 'Logistics', head: undefined, part: 'waybill',
+    // The export waybill names no order: the declarant's 603 list ties them together.
+    roles: ['logistics'], parties: ['logisticsCode'], named: ['logisticsCode', 'ebcCode'],
+    key: (h) => exportWaybillKey(s(h.logisticsCode), s(h.logisticsNo)), link: () => undefined,
+    receipt: { messageType: 'CEB506Message', entity: 'LogisticsReturn', key: (r) => exportWaybillKey(s(r.logisticsCode), s(r.logisticsNo)) },
+  }],
+  ['CEB607Message', {
+    messageType: 'CEB607Message', direction: 'export', entity: 'WayBill', head: 'WayBillHead', part: 'transport',
+    roles: ['logistics', 'declarant', 'agent', 'ebc'], parties: ['agentCode', 'logisticsCode'], named: ['agentCode', 'logisticsCode'],
+    key: (h) => k('CEB607', h.agentCode, h.copNo), link: () => undefined,
+    waybills: (e) => listed(e, 'WayBillList', 'WayBillHead'),
+    receipt: { messageType: 'CEB608Message', entity: 'WayBillReturn', key: (r) => k('CEB607', r.agentCode, r.copNo) },
+  }],
+  ['CEB507Message', {
+    messageType: 'CEB507Message', direction: 'export', entity: 'Arrival', head: 'ArrivalHead', part: 'transport',
+    roles: ['logistics', 'warehouse'], parties: ['operatorCode', 'logisticsCode'], named: ['operatorCode', 'logisticsCode'],
+    key: (h) => k('CEB507', h.operatorCode, h.copNo), link: () => undefined,
+    waybills: (e) => listed(e, 'ArrivalList', 'ArrivalHead'),
+    receipt: { messageType: 'CEB508Message', entity: 'ArrivalReturn', key: (r) => k('CEB507', r.operatorCode, r.copNo) },
+  }],
+  ['CEB509Message', {
+    messageType: 'CEB509Message', direction: 'export', entity: 'Departure', head: 'DepartureHead', part: 'transport',
+    roles: ['logistics'], parties: ['logisticsCode'], named: ['logisticsCode'],
+    key: (h) => k('CEB509', h.logisticsCode, h.copNo), link: () => undefined,
+    waybills: (e) => listed(e, 'DepartureList', 'DepartureHead'),
+    receipt: { messageType: 'CEB510Message', entity: 'DepartureReturn', key: (r) => k('CEB509', r.logisticsCode, r.copNo) },
+  }],
 ]);
 
+export function exportWaybillKey(logisticsCode: string, logisticsNo: string): string {
+  return `505|${logisticsCode}|${logisticsNo}`;
+}
+export function importWaybillKey(logisticsCode: string, logisticsNo: string): string {
+  return `511|${logisticsCode}|${logisticsNo}`;
+}
+
+/** The waybills a transport document lists, keyed like CEB505 (its head's carrier + each logisticsNo). */
+function listed(entity: Head, list: string, head: string): string[] {
+  const h = (entity[head] ?? {}) as Head;
+  const rows = (entity[list] as Head[] | undefined) ?? [];
+  return rows.map((r) => exportWaybillKey(s(h.logisticsCode), s(r.logisticsNo)));
+}
+
 /** Every enterprise-filed message type the intake knows, for the error that lists them. */
-export const INTAKE_TYPES: readonly string[] = [...KINDS.keys(), 'CEB621Message'];
+export const INTAKE_TYPES: readonly string[] = [...KINDS.keys(), 'CEB621Message', 'CEB603Message'];

@@ -2,20 +2,22 @@
 // receipts. Each stage commits its outcome together with the work it hands to the next stage
 // (the outbox), so stages can move to separate worker processes over a durable queue without
 // changing what they do; here they run in one process.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { AppError, type Issue } from '../kernel/errors.js';
 import { text, type MessageCode, type Text } from '../kernel/i18n/index.js';
-import { newGuid, newId } from '../kernel/ids.js';
+import { newGuid, newSeqId } from '../kernel/ids.js';
 import type { Model } from '../ceb/codec.js';
 import type { Logistics, Order, Payment, Inventory } from '../ceb/model/import-202205.js';
 import type { Enterprise } from '../registry/model.js';
 import type { CustomsGateway, InboundReceipt, OutboundMessage } from './gateway/port.js';
 import type { ClearanceEvent, ReceiptInfo, SubjectKind } from './events.js';
-import { KINDS, orderKey, orderNoLink, type Head, type Kind } from './kinds.js';
+import { exportWaybillKey, importWaybillKey, INTAKE_TYPES, KINDS, orderKey, orderNoLink, type Head, type Kind } from './kinds.js';
 import { matchImport, dutiableFen } from './match/import.js';
+import { matchExport } from './match/export.js';
+import type { Inventory as ExportInventory, Logistics as ExportLogistics, Order as ExportOrder, Receipts as ExportReceipts } from '../ceb/model/export-202205.js';
 import type { Mismatch } from './match/mismatch.js';
 import { buildInventory, checkFiledInventory, missingItems, type Declaration, type ItemRecord } from './inventory.js';
 import { canMoveDocument, canMoveInventory, DECLARED, documentStateFor, inventoryStateFor } from './states.js';
@@ -70,6 +72,8 @@ const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
 const MAX_SEND_BATCH = 100;
 
 /** Customs codes for a refused document, per message type (spec table 7-2). */
+// Export messages have no codes of their own in table 7-2: their refusals carry -1 and our words.
+const GENERIC_REFUSAL = { duplicate: '-1', noSuchDoc: '-1', declared: '-1', stale: null };
 const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: string; stale: string | null }> = {
   CEB311Message: { duplicate: '-301010', noSuchDoc: '-301009', declared: '-301011', stale: '-301014' },
   CEB411Message: { duplicate: '-401007', noSuchDoc: '-401006', declared: '-401008', stale: '-401012' },
@@ -116,6 +120,7 @@ export interface ItemRecordInput {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { store, gateway } = deps;
   const db = store.db;
+  const ins = store.insertRows;
   const now = deps.now ?? (() => new Date());
   const bonded = new Set(deps.bondedParks ?? []);
   const resendAfter = deps.resendAfterMs ?? 60_000;
@@ -148,7 +153,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function event(p: Pending, subject: SubjectKind, subjectId: string, messageType: string, key: string, from: string | null, to: string,
     actor: string, code: string, message: Text, audience: readonly string[], at: string, receipt?: ReceiptInfo): void {
     const e: ClearanceEvent = {
-      id: newId(), at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
+      id: newSeqId(), at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
       cause: { code, message }, audience, ...(receipt ? { receipt } : {}),
     };
     p.events.push(e);
@@ -159,13 +164,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function flushEvents(trx: Kysely<Database>, p: Pending): Promise<void> {
-    await repo.insertEvents(trx, p.eventRows);
+    await repo.insertEvents(ins, trx, p.eventRows);
     if (deps.onEvents && p.events.length) await deps.onEvents(trx, p.events);
   }
 
   // ---------------------------------------------------------------- intake
 
-  function checkSender(enterprise: Enterprise, kind: Kind | undefined, s: Submission, docs: readonly Head[]): void {
+  function checkSender(enterprise: Enterprise, kind: Kind | undefined, s: Submission, docs: readonly Head[], listParties?: readonly string[]): void {
     const issues: Issue[] = [];
     const own = new Set([enterprise.uscc, enterprise.customsCode].filter((x): x is string => !!x));
     const bt = (s.model.BaseTransfer ?? {}) as Head;
@@ -184,12 +189,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       throw new AppError('forbidden', 'INTAKE_ROLE', { type: s.messageType, roles: roles.join(', '), held: enterprise.roles.join(', ') || '—' });
     }
     // Each document must name the filer in its own party field, unless an entrusted carrier files it.
-    const parties = kind?.parties ?? ['agentCode', 'ebcCode'];
+    const parties = kind?.parties ?? listParties ?? ['agentCode', 'ebcCode'];
     const entrusted = kind && kind.part !== 'waybill' && enterprise.roles.includes('logistics') && !enterprise.roles.some((r) => kind.roles.slice(0, -1).includes(r));
     if (!entrusted) {
       docs.forEach((h, i) => {
         if (!parties.some((f) => own.has(str(h[f])))) {
-          issues.push(iss('INTAKE_NOT_YOUR_DOCUMENT', `/${kind?.entity ?? 'Inventory'}/${i}/${kind?.head ?? 'InventoryHead'}/${parties[0]}`, {
+          const head = kind ? (kind.head ? `/${kind.head}` : '') : '/InventoryHead';
+          issues.push(iss('INTAKE_NOT_YOUR_DOCUMENT', `/${kind?.entity ?? 'Inventory'}/${i}${head}/${parties[0]}`, {
             fields: parties.join(' / '), found: parties.map((f) => str(h[f])).join(' / '), expected: [...own].join(' / '),
           }));
         }
@@ -209,9 +215,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function submit(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
-    if (s.messageType === 'CEB621Message') return submitInventories(enterprise, s);
+    const answer = await (s.messageType === 'CEB621Message' || s.messageType === 'CEB603Message' ? submitInventories(enterprise, s) : submitDocuments(enterprise, s));
+    // Committed: the dispatcher may now see the outbox rows.
+    wake();
+    return answer;
+  }
+
+  async function submitDocuments(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
     const kind = KINDS.get(s.messageType);
-    if (!kind) throw new AppError('invalid', 'INTAKE_UNSUPPORTED', { type: s.messageType, supported: [...KINDS.keys(), 'CEB621Message'].join(', ') });
+    if (!kind) throw new AppError('invalid', 'INTAKE_UNSUPPORTED', { type: s.messageType, supported: INTAKE_TYPES.join(', ') });
     const entities = (s.model[kind.entity] as Model[] | undefined) ?? [];
     const docs: DocIn[] = entities.map((entity, index) => {
       const head = (kind.head ? entity[kind.head] : entity) as Head;
@@ -237,7 +249,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const fresh = docs.filter((d) => !seen.has(d.guid));
       const existing = new Map((await repo.findDocumentsByKey(trx, fresh.map((d) => d.key))).map((r) => [r.doc_key, r]));
       await resolveCodes(trx, fresh.flatMap((d) => kind.named.map((f) => str(d.head[f]))));
-      const codes = REFUSAL[kind.messageType]!;
+      const codes = REFUSAL[kind.messageType] ?? GENERIC_REFUSAL;
       const answers = new Map<string, DocumentAnswer>();
       const inserts: DocumentRow[] = [];
       const touched: DocumentRow[] = [];
@@ -249,8 +261,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const heldIds = [...existing.values()].map((r) => r.id);
       const declaredIds = await declaredDocumentIds(trx, heldIds);
 
+      // Transport documents (607/507/509) may list only waybills whose export list was filed.
+      const listedBy = new Map<string, InventoryRow[]>();
+      if (kind.waybills) {
+        const lists = await repo.findInventoriesByWaybill(trx, fresh.flatMap((d) => kind.waybills!(d.entity)));
+        for (const l of lists) listedBy.set(l.waybill_key!, [...(listedBy.get(l.waybill_key!) ?? []), l]);
+      }
       for (const d of fresh) {
         const appType = str(d.head.appType);
+        if (kind.waybills && appType !== '3') {
+          const unknown = kind.waybills(d.entity).filter((w) => !listedBy.has(w));
+          if (unknown.length) { refuse(d, 'refused', '-1', 'INTAKE_UNKNOWN_WAYBILL', { waybills: unknown.map((w) => w.split('|').pop()).join(', ') }); continue; }
+        }
         const appTime = str(d.head.appTime);
         let held = existing.get(d.key);
         if (held && kind.part === 'waybill' && appType === '1' && at.getTime() - Date.parse(held.created_at) > SIX_MONTHS_MS) {
@@ -259,7 +281,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           held = undefined;
         }
         const row = (): DocumentRow => ({
-          id: newId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
+          id: newSeqId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
           head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: JSON.stringify(d.entity),
           audience: JSON.stringify(audienceOf(enterprise.id, d.head, kind.named)), created_at: iso, updated_at: iso, version: 1,
         });
@@ -299,26 +321,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         answers.set(d.guid, accepted(kind, d, r.id));
       }
 
-      await repo.insertDocuments(trx, inserts);
+      await repo.insertDocuments(ins, trx, inserts);
       for (const r of touched) await repo.updateDocument(trx, r);
       const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
       if (removed.length) await detach(trx, removed, iso, p);
       if (live.length) {
-        await link(trx, kind, live, at, p);
+        if (kind.waybills) milestones(kind, live, listedBy, iso, p, actor);
+        else await link(trx, kind, live, at, p);
         // Forward what was accepted to customs, as filed.
         const entityOf = new Map(docs.map((d) => [d.guid, d.entity]));
         const forward = live.map((r) => entityOf.get(r.head_guid)).filter((e): e is Model => !!e);
         const outModel: Model = { ...s.model, [kind.entity]: forward };
-        await repo.insertOutbox(trx, [{
-          id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
+        await repo.insertOutbox(ins, trx, [{
+          id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
           payload: JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, model: outModel, ids: live.map((r) => r.id) }),
         }]);
       }
       const list = docs.map((d) => answers.get(d.guid) ?? JSON.parse(seen.get(d.guid)!.answer) as DocumentAnswer);
       const replayed = docs.filter((d) => seen.has(d.guid));
-      await repo.insertGuids(trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
+      await repo.insertGuids(ins, trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
       await flushEvents(trx, p);
-      wake();
       return {
         messageType: kind.messageType,
         receipts: list.map((a) => (replayed.some((d) => d.guid === a.guid) ? { ...a, status: a.status === 'accepted' ? 'replayed' as const : a.status } : a)),
@@ -376,6 +398,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
+  /** A 总分单, 运抵 or 离境 document is recorded on each list whose waybill it names (the list's state stays). */
+  function milestones(kind: Kind, rows: readonly DocumentRow[], listedBy: ReadonlyMap<string, InventoryRow[]>, iso: string, p: Pending, actor: string): void {
+    const what = kind.messageType === 'CEB607Message' ? 'waybill_bill' : kind.messageType === 'CEB507Message' ? 'arrived' : 'departed';
+    for (const r of rows) {
+      for (const key of kind.waybills!(JSON.parse(r.body) as Model)) {
+        for (const l of listedBy.get(key) ?? []) {
+          event(p, 'inventory', l.id, l.message_type, l.cop_no, l.state, l.state, actor, what,
+            text('EVENT_MILESTONE', { type: `${kind.messageType.slice(0, 6)} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
+        }
+      }
+    }
+  }
+
   /** Attaches stored documents to their parcels (creating a parcel per order) and decides matches. */
   async function link(trx: Kysely<Database>, kind: Kind, rows: readonly DocumentRow[], at: Date, p: Pending): Promise<void> {
     const iso = at.toISOString();
@@ -390,7 +425,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         let parcel = parcels.get(r.doc_key);
         if (!parcel) {
           parcel = {
-            id: newId(), enterprise_id: r.enterprise_id, direction: kind.direction, order_key: r.doc_key, order_no: head.orderNo, order_id: r.id,
+            id: newSeqId(), enterprise_id: r.enterprise_id, direction: kind.direction, order_key: r.doc_key, order_no: head.orderNo, order_id: r.id,
             payment_id: null, waybill_id: null, inventory_id: null, state: 'incomplete', mismatches: '[]', buyer_key: null, year: null,
             value_fen: null, decided_at: null, created_at: iso, updated_at: iso,
           };
@@ -427,6 +462,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         parcel.payment_id = r.id;
         parcels.set(parcel.order_key, parcel);
       }
+    } else if (kind.direction === 'export') {
+      // An export waybill names no order: it joins the parcel of the 603 list that names it.
+      const lists = await repo.findInventoriesByWaybill(trx, rows.map((r) => r.doc_key));
+      const found = await repo.findParcelsById(trx, lists.map((l) => l.parcel_id));
+      for (const l of lists) {
+        const parcel = found.find((x) => x.id === l.parcel_id);
+        const r = rows.find((x) => x.doc_key === l.waybill_key);
+        if (!parcel || !r || DECLARED.has(l.state)) continue;
+        parcel.waybill_id = r.id;
+        parcels.set(parcel.order_key, parcel);
+      }
     } else {
       const orderNos = rows.map((r) => r.link_key!.slice(`${kind.direction}|no|`.length));
       const found = await repo.findParcelsByOrderNo(trx, kind.direction, orderNos);
@@ -445,11 +491,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   /** Runs the three-document match on every complete parcel and builds lists for the matched ones. */
-  async function decide(trx: Kysely<Database>, parcels: ParcelRow[], bodies: Map<string, DocumentRow>, at: Date, p: Pending): Promise<void> {
+  async function decide(trx: Kysely<Database>, parcelsIn: ParcelRow[], bodies: Map<string, DocumentRow>, at: Date, p: Pending): Promise<void> {
     const iso = at.toISOString();
-    const complete = parcels.filter((x) => x.payment_id && x.waybill_id);
-    const missing = complete.flatMap((x) => [x.order_id, x.payment_id!, x.waybill_id!]).filter((id) => !bodies.has(id));
+    let parcels = parcelsIn;
+    const all = parcels.filter((x) => x.payment_id && x.waybill_id);
+    const missing = all.flatMap((x) => [x.order_id, x.payment_id!, x.waybill_id!]).filter((id) => !bodies.has(id));
     for (const r of await repo.findDocumentsById(trx, missing)) bodies.set(r.id, r);
+    const exports = parcels.filter((x) => x.direction === 'export');
+    if (exports.length) await decideExport(trx, exports, bodies, iso, p);
+    parcels = parcels.filter((x) => x.direction !== 'export');
+    const complete = all.filter((x) => x.direction !== 'export');
     const docsOf = (x: ParcelRow) => ({
       order: JSON.parse(bodies.get(x.order_id)!.body) as Order,
       payment: JSON.parse(bodies.get(x.payment_id!)!.body) as Payment,
@@ -524,39 +575,87 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         trafMode: ebcRow?.park && bonded.has(ebcRow.park) ? 'Y' : '5',
         agentCode: oh.ebcCode, agentName: oh.ebcName,
       };
-      // 企业内部编号 (C..20): date and 48 random bits of the list's id, unique across restarts and processes.
-      const id = newId();
-      const copNo = `SG${formatStamp(at)}${id.replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+      // 企业内部编号 (C..20): date and 48 random bits, unique across restarts and processes.
+      const id = newSeqId();
+      const copNo = `SG${formatStamp(at)}${randomBytes(6).toString('hex').toUpperCase()}`;
       const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
       newLists.push({
         id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
-        pre_no: null, invt_no: null, head_guid: str(inventory.InventoryHead.guid), state: 'built', body: JSON.stringify(inventory),
+        pre_no: null, invt_no: null, waybill_key: importWaybillKey(docs.waybill.LogisticsHead.logisticsCode, docs.waybill.LogisticsHead.logisticsNo), head_guid: str(inventory.InventoryHead.guid), state: 'built', body: JSON.stringify(inventory),
         audience: JSON.stringify(audience), created_at: iso, updated_at: iso, version: 1,
       });
       x.inventory_id = id;
       event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', text('EVENT_LIST_BUILT'), audience, iso);
     }
     await repo.upsertParcels(trx, parcels);
-    await repo.insertInventories(trx, newLists);
+    await repo.insertInventories(ins, trx, newLists);
     await repo.setStates(trx, 'inventories', promoted, iso);
     await repo.addQuotas(trx, deltas);
     const ready = [...newLists.map((l) => l.id), ...promoted.keys()];
     if (ready.length) {
-      await repo.insertOutbox(trx, [{ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: ready }) }]);
+      await repo.insertOutbox(ins, trx, [{ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: ready }) }]);
+    }
+  }
+
+  /**
+   * Export 9610: the parcel is decided once its order, collection, waybill and the declarant's 603
+   * list are all there; the list is then sent, or the mismatches explained.
+   */
+  async function decideExport(trx: Kysely<Database>, parcels: ParcelRow[], bodies: Map<string, DocumentRow>, iso: string, p: Pending): Promise<void> {
+    const lists = new Map((await repo.findInventoriesByParcel(trx, parcels.map((x) => x.id))).map((l) => [l.parcel_id, l]));
+    const promoted = new Map<string, string>();
+    for (const x of parcels) {
+      const before = x.state;
+      const list = lists.get(x.id);
+      x.updated_at = iso;
+      if (!x.payment_id || !x.waybill_id || !list || list.state !== 'waiting') {
+        if (!list || list.state === 'waiting') x.state = 'incomplete';
+        continue;
+      }
+      const result = matchExport({
+        order: JSON.parse(bodies.get(x.order_id)!.body) as ExportOrder,
+        receipts: JSON.parse(bodies.get(x.payment_id)!.body) as ExportReceipts,
+        waybill: JSON.parse(bodies.get(x.waybill_id)!.body) as ExportLogistics,
+        inventory: JSON.parse(list.body) as ExportInventory,
+      });
+      x.state = result.matched ? 'matched' : 'mismatched';
+      x.mismatches = JSON.stringify(result.mismatches);
+      x.decided_at = iso;
+      const audience = [...new Set([x.enterprise_id, ...JSON.parse(list.audience) as string[], ...[x.order_id, x.payment_id, x.waybill_id].flatMap((id) => JSON.parse(bodies.get(id)!.audience) as string[])])];
+      event(p, 'parcel', x.id, 'parcel', x.order_key, before, x.state, 'platform', x.state,
+        result.matched ? text('EVENT_MATCHED') : text('EVENT_MISMATCHED', { count: result.mismatches.length, first: result.mismatches[0]!.message['zh-CN'] }), audience, iso);
+      if (!result.matched) continue;
+      x.inventory_id = list.id;
+      promoted.set(list.id, 'filed');
+      event(p, 'inventory', list.id, list.message_type, list.cop_no, list.state, 'filed', 'platform', 'checked', text('EVENT_LIST_CHECKED'), audience, iso);
+    }
+    await repo.upsertParcels(trx, parcels);
+    await repo.setStates(trx, 'inventories', promoted, iso);
+    if (promoted.size) {
+      await repo.insertOutbox(ins, trx, [{ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: [...promoted.keys()] }) }]);
     }
   }
 
   /** A declarant files its own list: it waits for the parcel's match, then is checked against it. */
   async function submitInventories(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
-    const type = 'CEB621Message';
-    const entities = (s.model.Inventory as Inventory[] | undefined) ?? [];
-    checkSender(enterprise, undefined, s, entities.map((e) => e.InventoryHead as unknown as Head));
+    const type = s.messageType;
+    const direction = type === 'CEB603Message' ? 'export' : 'import';
+    const entities = (s.model.Inventory as { InventoryHead: Head }[] | undefined) ?? [];
+    // 申报企业: the declarant names itself as agentCode (import: or the e-commerce enterprise).
+    checkSender(enterprise, undefined, s, entities.map((e) => e.InventoryHead), direction === 'export' ? ['agentCode', 'ebcCode'] : undefined);
     const at = now();
     const iso = at.toISOString();
     const actor = `enterprise:${enterprise.id}`;
+    const code = direction === 'import' ? { noParcel: '-621003', duplicate: '-621004' } : { noParcel: '-1', duplicate: '-1' };
     return db.transaction().execute(async (trx) => {
       const p: Pending = { events: [], eventRows: [] };
-      const docs = entities.map((e, index) => ({ e, index, guid: e.InventoryHead.guid, hash: hashOf(e), key: orderKey('import', e.InventoryHead.ebpCode, e.InventoryHead.orderNo) }));
+      const docs = entities.map((e, index) => {
+        const h = e.InventoryHead;
+        return {
+          e, h, index, guid: str(h.guid), hash: hashOf(e), key: orderKey(direction, str(h.ebpCode), str(h.orderNo)),
+          waybill: (direction === 'export' ? exportWaybillKey : importWaybillKey)(str(h.logisticsCode), str(h.logisticsNo)),
+        };
+      });
       const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
       const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
       if (conflicts.length) {
@@ -566,38 +665,42 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const fresh = docs.filter((d) => !seen.has(d.guid));
       const parcels = new Map((await repo.findParcelsByOrderKey(trx, fresh.map((d) => d.key))).map((x) => [x.order_key, x]));
       const held = new Map((await repo.findInventoriesByParcel(trx, [...parcels.values()].map((x) => x.id))).map((i) => [i.parcel_id, i]));
+      // The export waybill joins its parcel through the list that names it.
+      const waybills = direction === 'export' ? new Map((await repo.findDocumentsByKey(trx, fresh.map((d) => d.waybill))).map((r) => [r.doc_key, r])) : new Map<string, DocumentRow>();
       const answers = new Map<string, DocumentAnswer>();
       const lists: InventoryRow[] = [];
       const toDecide: ParcelRow[] = [];
       for (const d of fresh) {
         const parcel = parcels.get(d.key);
-        const refuse = (code: string, key: MessageCode) => answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'refused', returnStatus: code, returnInfo: text(key, { key: d.key }) });
-        if (!parcel) { refuse('-621003', 'INTAKE_NO_PARCEL'); continue; }
+        const refuse = (c: string, key: MessageCode) => answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'refused', returnStatus: c, returnInfo: text(key, { key: d.key }) });
+        if (!parcel) { refuse(code.noParcel, 'INTAKE_NO_PARCEL'); continue; }
         const prior = held.get(parcel.id);
-        if (prior && DECLARED.has(prior.state)) { refuse('-621004', 'INTAKE_DUPLICATE'); continue; }
+        if (prior && DECLARED.has(prior.state)) { refuse(code.duplicate, 'INTAKE_DUPLICATE'); continue; }
         if (prior) await repo.deleteInventories(trx, [prior.id]);
-        const id = newId();
+        const id = newSeqId();
+        const copNo = str(d.h.copNo) || id;
         const audience = [...new Set([enterprise.id, parcel.enterprise_id])];
         lists.push({
-          id, enterprise_id: enterprise.id, parcel_id: parcel.id, message_type: type, source: 'filed', cop_no: d.e.InventoryHead.copNo ?? id,
-          pre_no: null, invt_no: null, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
+          id, enterprise_id: enterprise.id, parcel_id: parcel.id, message_type: type, source: 'filed', cop_no: copNo,
+          pre_no: null, invt_no: null, waybill_key: d.waybill, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
           created_at: iso, updated_at: iso, version: 1,
         });
-        event(p, 'inventory', id, type, d.e.InventoryHead.copNo ?? id, null, 'waiting', actor, 'filed', text('EVENT_FILED', { appType: d.e.InventoryHead.appType }), audience, iso);
+        event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', text('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
         answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
         // A parcel matched before its list arrived gives its quota back; the decision is taken again.
         if (parcel.state === 'matched' && parcel.buyer_key && parcel.value_fen) {
           await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
-          parcel.state = 'incomplete';
         }
+        if (parcel.state === 'matched') parcel.state = 'incomplete';
         parcel.inventory_id = null;
+        const waybill = waybills.get(d.waybill);
+        if (waybill) parcel.waybill_id = waybill.id;
         toDecide.push(parcel);
       }
-      await repo.insertInventories(trx, lists);
+      await repo.insertInventories(ins, trx, lists);
       await decide(trx, toDecide, new Map(), at, p);
-      await repo.insertGuids(trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
+      await repo.insertGuids(ins, trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
       await flushEvents(trx, p);
-      wake();
       return { messageType: type, receipts: docs.map((d) => answers.get(d.guid) ?? { ...(JSON.parse(seen.get(d.guid)!.answer) as DocumentAnswer), status: 'replayed' as const }) };
     });
   }
@@ -607,56 +710,66 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function dispatchOnce(): Promise<number> {
     const at = now();
     const iso = at.toISOString();
-    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newId(), 50);
+    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), 50);
     if (!jobs.length) return 0;
-    let sent = 0;
-    for (const job of jobs) {
-      const payload = JSON.parse(job.payload) as
-        | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
-        | { kind: 'inventories'; ids: string[] }
-        | { kind: 'resend-documents'; ids: string[] };
-      const p: Pending = { events: [], eventRows: [] };
-      let messages: OutboundMessage[];
-      // Mark the subjects sent before handing them over: a receipt may come back before send() returns.
-      const changes = new Map<string, string>();
-      if (payload.kind === 'documents' || payload.kind === 'resend-documents') {
-        const rows = await repo.findDocumentsById(db, payload.ids);
-        for (const r of rows) {
-          if (r.state === 'received' || r.state === 'send_failed') {
-            changes.set(r.id, 'sent');
-            event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
-          }
-        }
-        messages = payload.kind === 'documents'
-          ? [{ messageType: payload.messageType, direction: payload.direction, model: payload.model, senderId: payload.senderId }]
-          : await documentMessages(rows.filter((r) => changes.has(r.id)));
-        await db.transaction().execute(async (trx) => {
-          await repo.setStates(trx, 'ceb_documents', changes, iso);
-          await flushEvents(trx, p);
-        });
-      } else {
-        const rows = (await repo.findInventoriesById(db, payload.ids)).filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
-        for (const r of rows) {
-          changes.set(r.id, 'sent');
-          event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
-        }
-        messages = await inventoryMessages(rows);
-        await db.transaction().execute(async (trx) => {
-          await repo.setStates(trx, 'inventories', changes, iso);
-          await flushEvents(trx, p);
-        });
-      }
-      try {
-        if (messages.length) await gateway.send(messages);
-        await repo.deleteJobs(db, [job.id]);
-        sent += messages.length;
-      } catch (err) {
+    type Payload =
+      | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
+      | { kind: 'inventories'; ids: string[] }
+      | { kind: 'resend-documents'; ids: string[] };
+    const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
+    const p: Pending = { events: [], eventRows: [] };
+    const docChanges = new Map<string, string>();
+    const invChanges = new Map<string, string>();
+    const messages: OutboundMessage[] = [];
+    // All claimed jobs go in one round: one transaction marks their subjects sent, one send hands
+    // them over. Subjects are marked first: a receipt may come back before send() returns.
+    const forwarded = payloads.flatMap((x) => (x.kind === 'documents' ? x.ids : []));
+    for (const r of await repo.findDocumentStates(db, forwarded)) {
+      if (r.state !== 'received' && r.state !== 'send_failed') continue;
+      docChanges.set(r.id, 'sent');
+      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    }
+    for (const x of payloads) if (x.kind === 'documents') messages.push({ messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
+    const resend = (await repo.findDocumentsById(db, payloads.flatMap((x) => (x.kind === 'resend-documents' ? x.ids : []))))
+      .filter((r) => r.state === 'send_failed');
+    for (const r of resend) {
+      docChanges.set(r.id, 'sent');
+      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    }
+    messages.push(...await documentMessages(resend));
+    const lists = (await repo.findInventoriesById(db, payloads.flatMap((x) => (x.kind === 'inventories' ? x.ids : []))))
+      .filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
+    for (const r of lists) {
+      invChanges.set(r.id, 'sent');
+      event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    }
+    messages.push(...await inventoryMessages(lists));
+    await db.transaction().execute(async (trx) => {
+      await repo.setStates(trx, 'ceb_documents', docChanges, iso);
+      await repo.setStates(trx, 'inventories', invChanges, iso);
+      await flushEvents(trx, p);
+    });
+    try {
+      if (messages.length) await gateway.send(messages);
+      await repo.deleteJobs(db, jobs.map((j) => j.id));
+      return messages.length || jobs.length;
+    } catch (err) {
+      // The subjects go back to send_failed and the jobs come back after a backoff to send them again.
+      const failed: Pending = { events: [], eventRows: [] };
+      const why = text('EVENT_SEND_FAILED', { gateway: gateway.name, detail: (err as Error).message.slice(0, 300) });
+      for (const e of p.events) event(failed, e.subject, e.subjectId, e.messageType, e.key, 'sent', 'send_failed', 'platform', 'send_failed', why, e.audience, iso);
+      await db.transaction().execute(async (trx) => {
+        await repo.setStates(trx, 'ceb_documents', new Map([...docChanges.keys()].map((id) => [id, 'send_failed'])), iso);
+        await repo.setStates(trx, 'inventories', new Map([...invChanges.keys()].map((id) => [id, 'send_failed'])), iso);
+        await flushEvents(trx, failed);
+      });
+      for (const job of jobs) {
         const delay = Math.min(600_000, 1000 * 2 ** Math.min(job.attempts, 10));
         await repo.postponeJob(db, job.id, new Date(at.getTime() + delay).toISOString(), (err as Error).message);
-        deps.log?.warn({ err, job: job.id }, 'customs gateway refused a send; retrying later');
       }
+      deps.log?.warn({ err, jobs: jobs.length }, 'customs gateway refused a send; retrying later');
+      return 0;
     }
-    return sent;
   }
 
   /** Stored documents rebuilt into messages per filer and type (for a resend). */
@@ -698,24 +811,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await repo.setStates(trx, 'inventories', new Map(invs.map((r) => [r.id, 'send_failed'])), iso);
       await repo.setStates(trx, 'ceb_documents', new Map(docs.map((r) => [r.id, 'send_failed'])), iso);
       const jobs = [];
-      if (invs.length) jobs.push({ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: invs.map((r) => r.id) }) });
-      if (docs.length) jobs.push({ id: newId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'resend-documents', ids: docs.map((r) => r.id) }) });
-      await repo.insertOutbox(trx, jobs);
+      if (invs.length) jobs.push({ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: invs.map((r) => r.id) }) });
+      if (docs.length) jobs.push({ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'resend-documents', ids: docs.map((r) => r.id) }) });
+      await repo.insertOutbox(ins, trx, jobs);
       await flushEvents(trx, p);
     });
     return invs.length + docs.length;
   }
 
-  /** Lists grouped per declarant, up to 100 per message, each message from its declarant. */
+  /** Lists grouped per declarant and type, up to 100 per message, each message from its declarant. */
   async function inventoryMessages(rows: readonly InventoryRow[]): Promise<OutboundMessage[]> {
-    const byFiler = new Map<string, InventoryRow[]>();
-    for (const r of rows) byFiler.set(r.enterprise_id, [...(byFiler.get(r.enterprise_id) ?? []), r]);
+    const groups = new Map<string, InventoryRow[]>();
+    for (const r of rows) groups.set(`${r.enterprise_id} ${r.message_type}`, [...(groups.get(`${r.enterprise_id} ${r.message_type}`) ?? []), r]);
     const out: OutboundMessage[] = [];
-    for (const [enterpriseId, list] of byFiler) {
+    for (const list of groups.values()) {
+      const { enterprise_id: enterpriseId, message_type: type } = list[0]!;
       const e = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh']).where('id', '=', enterpriseId).executeTakeFirst();
       for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
         out.push({
-          messageType: 'CEB621Message', direction: 'import', senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
+          messageType: type, direction: type === 'CEB603Message' ? 'export' : 'import', senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
           model: {
             guid: newGuid(), version: '1.0',
             Inventory: list.slice(i, i + MAX_SEND_BATCH).map((r) => JSON.parse(r.body) as Model),
@@ -763,7 +877,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const items: R[] = [];
     const receiptKinds = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
     for (const r of receipts) {
-      if (r.messageType === 'CEB622Message') {
+      if (r.messageType === 'CEB622Message' || r.messageType === 'CEB604Message') {
         for (const e of (r.model.InventoryReturn as Head[] | undefined) ?? []) items.push({ type: r.messageType, entity: e, key: str(e.copNo), subject: 'inventory', receivedAt: r.receivedAt.toISOString() });
         continue;
       }
@@ -793,7 +907,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const info: ReceiptInfo = { messageType: it.type, returnStatus: status, returnTime: str(it.entity.returnTime), returnInfo: str(it.entity.returnInfo) };
         const subject = it.subject === 'document' ? docs.get(it.key) : invs.get(it.key);
         rows.push({
-          id: newId(), subject: it.subject, subject_id: subject?.id ?? null, message_type: it.type, subject_key: it.key, return_status: status,
+          id: newSeqId(), subject: it.subject, subject_id: subject?.id ?? null, message_type: it.type, subject_key: it.key, return_status: status,
           return_time: info.returnTime, return_info: info.returnInfo, received_at: it.receivedAt,
         });
         if (!subject) {
@@ -824,7 +938,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (x.buyer_key && x.value_fen) giveBack.set(`${x.buyer_key}|${x.year}`, (giveBack.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
         }
       }
-      await repo.insertReceipts(trx, rows);
+      await repo.insertReceipts(ins, trx, rows);
       await repo.setStates(trx, 'ceb_documents', docStates, iso);
       await repo.setStates(trx, 'inventories', invStates, iso);
       for (const [id, n] of numbers) await repo.setInventoryNumbers(trx, id, n.pre, n.invt);

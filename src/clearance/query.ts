@@ -11,7 +11,8 @@ export const DOCUMENT_KINDS = { order: 'CEB311Message', payment: 'CEB411Message'
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 export const STATUS_KINDS = ['order', 'payment', 'waybill', 'inventory'] as const;
 
-const prefix: Record<DocumentKind, string> = { order: '311', payment: '411', waybill: '511' };
+// Import first, then export (303 order, 403 collection, 505 waybill): keys never collide across them.
+const prefixes: Record<DocumentKind, readonly string[]> = { order: ['311', '303'], payment: ['411', '403'], waybill: ['511', '505'] };
 
 export interface StatusView {
   readonly kind: string;
@@ -55,6 +56,15 @@ export function createClearanceQueries(store: Store) {
     };
   }
 
+  /** Parcels the principal may see: its own, and those whose order names it. */
+  function visibleParcels(principal: Principal) {
+    const base = db.selectFrom('parcels');
+    if (principal.kind === 'admin') return base;
+    const id = principal.enterpriseId;
+    return base.where((eb) => eb.or([eb('enterprise_id', '=', id), eb.exists(eb.selectFrom('ceb_documents').select('ceb_documents.id')
+      .whereRef('ceb_documents.id', '=', 'parcels.order_id').where('ceb_documents.audience', 'like', `%"${id}"%`))]));
+  }
+
   return {
     /** kind order|payment|waybill with key "code:number", or inventory with copNo, preNo or invtNo. */
     async status(principal: Principal, kind: string, key: string): Promise<StatusView> {
@@ -68,8 +78,8 @@ export function createClearanceQueries(store: Store) {
       const k = kind as DocumentKind;
       if (!(k in DOCUMENT_KINDS)) throw notFound('DOCUMENT_NOT_FOUND', `${kind} ${key}`);
       const i = key.indexOf(':');
-      const docKey = i > 0 ? `${prefix[k]}|${key.slice(0, i)}|${key.slice(i + 1)}` : key;
-      const [row] = await repo.findDocumentsByKey(db, [docKey]);
+      const docKeys = i > 0 ? prefixes[k].map((p) => `${p}|${key.slice(0, i)}|${key.slice(i + 1)}`) : [key];
+      const [row] = await repo.findDocumentsByKey(db, docKeys);
       const found = row ?? (await repo.findDocumentsById(db, [key]))[0];
       if (!found || !visible(principal, found.audience)) throw notFound('DOCUMENT_NOT_FOUND', `${kind} ${key}`);
       return view(kind, found, await repo.findParcelOf(db, found.id));
@@ -78,15 +88,10 @@ export function createClearanceQueries(store: Store) {
     async listParcels(principal: Principal, q: { state?: string; limit?: number; offset?: number }) {
       const limit = Math.min(q.limit ?? 50, 500);
       const offset = q.offset ?? 0;
-      let base = db.selectFrom('parcels');
+      let base = visibleParcels(principal);
       if (q.state) base = base.where('state', '=', q.state);
-      if (principal.kind !== 'admin') {
-        const id = principal.enterpriseId;
-        base = base.where((eb) => eb.or([eb('enterprise_id', '=', id), eb.exists(eb.selectFrom('ceb_documents').select('ceb_documents.id')
-          .whereRef('ceb_documents.id', '=', 'parcels.order_id').where('ceb_documents.audience', 'like', `%"${id}"%`))]));
-      }
       const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      const rows = await base.selectAll().orderBy('updated_at', 'desc').limit(limit).offset(offset).execute();
+      const rows = await base.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
       return {
         total, limit, offset,
         items: rows.map((x) => ({
@@ -105,8 +110,7 @@ export function createClearanceQueries(store: Store) {
         docs = docs.where('audience', 'like', scope);
         invs = invs.where('audience', 'like', scope);
       }
-      let parcels = db.selectFrom('parcels').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
-      if (principal.kind !== 'admin') parcels = parcels.where('enterprise_id', '=', principal.enterpriseId);
+      const parcels = visibleParcels(principal).select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
       return {
         documents: (await docs.execute()).map((r) => ({ messageType: r.message_type, state: r.state, count: Number(r.n) })),
         inventories: (await invs.execute()).map((r) => ({ state: r.state, count: Number(r.n) })),

@@ -2,6 +2,7 @@
 // statement, because intake works in messages of up to 100 documents.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { DocumentRow, EventRow, InventoryRow, IntakeGuidRow, ItemRecordRow, OutboxRow, ParcelRow, ReceiptRow } from './table.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -15,18 +16,14 @@ function chunks<T>(rows: readonly T[], width: number): T[][] {
   return out;
 }
 
-async function insertMany<T extends keyof Database & string>(db: Db, table: T, rows: readonly Database[T][]): Promise<void> {
-  if (!rows.length) return;
-  const width = Object.keys(rows[0] as object).length;
-  for (const part of chunks(rows, width)) await db.insertInto(table).values(part as never).execute();
-}
+type Inserter = Store['insertRows'];
 
-export const insertDocuments = (db: Db, rows: readonly DocumentRow[]) => insertMany(db, 'ceb_documents', rows);
-export const insertGuids = (db: Db, rows: readonly IntakeGuidRow[]) => insertMany(db, 'intake_guids', rows);
-export const insertInventories = (db: Db, rows: readonly InventoryRow[]) => insertMany(db, 'inventories', rows);
-export const insertReceipts = (db: Db, rows: readonly ReceiptRow[]) => insertMany(db, 'receipts', rows);
-export const insertEvents = (db: Db, rows: readonly EventRow[]) => insertMany(db, 'clearance_events', rows);
-export const insertOutbox = (db: Db, rows: readonly OutboxRow[]) => insertMany(db, 'outbox', rows);
+export const insertDocuments = (ins: Inserter, db: Db, rows: readonly DocumentRow[]) => ins(db as Kysely<Database>, 'ceb_documents', rows as never);
+export const insertGuids = (ins: Inserter, db: Db, rows: readonly IntakeGuidRow[]) => ins(db as Kysely<Database>, 'intake_guids', rows as never);
+export const insertInventories = (ins: Inserter, db: Db, rows: readonly InventoryRow[]) => ins(db as Kysely<Database>, 'inventories', rows as never);
+export const insertReceipts = (ins: Inserter, db: Db, rows: readonly ReceiptRow[]) => ins(db as Kysely<Database>, 'receipts', rows as never);
+export const insertEvents = (ins: Inserter, db: Db, rows: readonly EventRow[]) => ins(db as Kysely<Database>, 'clearance_events', rows as never);
+export const insertOutbox = (ins: Inserter, db: Db, rows: readonly OutboxRow[]) => ins(db as Kysely<Database>, 'outbox', rows as never);
 
 export async function findGuids(db: Db, guids: readonly string[]): Promise<IntakeGuidRow[]> {
   if (!guids.length) return [];
@@ -46,6 +43,16 @@ export async function findDocumentsById(db: Db, ids: readonly string[]): Promise
   if (!ids.length) return [];
   const out: DocumentRow[] = [];
   for (const part of chunks(ids, 1)) out.push(...await db.selectFrom('ceb_documents').selectAll().where('id', 'in', part).execute());
+  return out;
+}
+
+/** What the dispatcher needs of documents: no bodies. */
+export async function findDocumentStates(db: Db, ids: readonly string[]): Promise<Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>[]> {
+  if (!ids.length) return [];
+  const out: Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>[] = [];
+  for (const part of chunks(ids, 1)) {
+    out.push(...await db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where('id', 'in', part).execute());
+  }
   return out;
 }
 
@@ -107,14 +114,15 @@ export async function upsertParcels(db: Db, rows: readonly ParcelRow[]): Promise
   }
 }
 
-/** Sets state (and version, updated_at) of many rows in one statement. */
+/** Sets state (and version, updated_at) of many rows: one statement per target state. */
 export async function setStates(db: Db, table: 'ceb_documents' | 'inventories', changes: ReadonlyMap<string, string>, at: string): Promise<void> {
   if (!changes.size) return;
-  const entries = [...changes];
-  for (const part of chunks(entries, 3)) {
-    const cases = sql.join(part.map(([id, state]) => sql`when ${id} then ${state}`), sql` `);
-    await sql`update ${sql.table(table)} set state = case id ${cases} end, version = version + 1, updated_at = ${at}
-      where id in (${sql.join(part.map(([id]) => id))})`.execute(db);
+  const byState = new Map<string, string[]>();
+  for (const [id, state] of changes) byState.set(state, [...(byState.get(state) ?? []), id]);
+  for (const [state, ids] of byState) {
+    for (const part of chunks(ids, 1)) {
+      await db.updateTable(table).set((eb) => ({ state, version: eb('version', '+', 1), updated_at: at })).where('id', 'in', part).execute();
+    }
   }
 }
 
@@ -143,6 +151,12 @@ export async function findInventoriesByCopNo(db: Db, copNos: readonly string[]):
   if (!copNos.length) return [];
   const out: InventoryRow[] = [];
   for (const part of chunks(copNos, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('cop_no', 'in', part).execute());
+  return out;
+}
+export async function findInventoriesByWaybill(db: Db, keys: readonly string[]): Promise<InventoryRow[]> {
+  if (!keys.length) return [];
+  const out: InventoryRow[] = [];
+  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('waybill_key', 'in', part).execute());
   return out;
 }
 export async function deleteInventories(db: Db, ids: readonly string[]): Promise<void> {

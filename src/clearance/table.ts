@@ -54,6 +54,7 @@ export interface InventoryRow {
   cop_no: string;
   pre_no: string | null;
   invt_no: string | null;
+  waybill_key: string | null;
   head_guid: string;
   state: string;
   body: string;

@@ -40,12 +40,18 @@ export interface SimulatorOptions {
 
 export const DEFAULT_SHARES: SimulatorShares = { reject: 0.01, review: 0.03, inspect: 0.02, detain: 0.002, returned: 0.001 };
 
-const RECEIPT_OF: Record<string, { type: string; entity: string; keys: readonly string[] }> = {
-  CEB311Message: { type: 'CEB312Message', entity: 'OrderReturn', keys: ['guid', 'ebpCode', 'ebcCode', 'orderNo'] },
-  CEB411Message: { type: 'CEB412Message', entity: 'PaymentReturn', keys: ['guid', 'payCode', 'payTransactionId'] },
-  CEB511Message: { type: 'CEB512Message', entity: 'LogisticsReturn', keys: ['guid', 'logisticsCode', 'logisticsNo'] },
+/** What customs answers each enterprise document with: receipt type, entity, and the fields echoed. */
+const DOCS: Record<string, { type: string; entity: string; head?: string; ret: string; keys: readonly string[] }> = {
+  CEB311Message: { type: 'CEB312Message', entity: 'Order', head: 'OrderHead', ret: 'OrderReturn', keys: ['guid', 'ebpCode', 'ebcCode', 'orderNo'] },
+  CEB411Message: { type: 'CEB412Message', entity: 'Payment', head: 'PaymentHead', ret: 'PaymentReturn', keys: ['guid', 'payCode', 'payTransactionId'] },
+  CEB511Message: { type: 'CEB512Message', entity: 'Logistics', head: 'LogisticsHead', ret: 'LogisticsReturn', keys: ['guid', 'logisticsCode', 'logisticsNo'] },
+  CEB303Message: { type: 'CEB304Message', entity: 'Order', head: 'OrderHead', ret: 'OrderReturn', keys: ['guid', 'ebpCode', 'ebcCode', 'orderNo'] },
+  CEB403Message: { type: 'CEB404Message', entity: 'Receipts', ret: 'ReceiptsReturn', keys: ['guid', 'ebcCode', 'orderNo', 'payNo'] },
+  CEB505Message: { type: 'CEB506Message', entity: 'Logistics', ret: 'LogisticsReturn', keys: ['guid', 'logisticsCode', 'logisticsNo'] },
+  CEB607Message: { type: 'CEB608Message', entity: 'WayBill', head: 'WayBillHead', ret: 'WayBillReturn', keys: ['guid', 'agentCode', 'logisticsCode', 'copNo', 'preNo', 'billNo', 'msgSeqNo'] },
+  CEB507Message: { type: 'CEB508Message', entity: 'Arrival', head: 'ArrivalHead', ret: 'ArrivalReturn', keys: ['guid', 'operatorCode', 'logisticsCode', 'preNo', 'copNo', 'billNo', 'msgSeqNo'] },
+  CEB509Message: { type: 'CEB510Message', entity: 'Departure', head: 'DepartureHead', ret: 'DepartureReturn', keys: ['guid', 'logisticsCode', 'copNo', 'preNo', 'msgSeqNo'] },
 };
-const ENTITY_OF: Record<string, [string, string]> = { CEB311Message: ['Order', 'OrderHead'], CEB411Message: ['Payment', 'PaymentHead'], CEB511Message: ['Logistics', 'LogisticsHead'] };
 
 /** mulberry32: small, fast, good enough for picking outcomes. */
 function prng(seed: number): () => number {
@@ -70,6 +76,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
   const rand = prng(options.seed ?? 20260401);
   const now = options.now ?? (() => new Date());
   const ledger = new Map<string, number>();
+  // Released export lists by carrier + waybill number, for 结关 on departure.
+  const exportLists = new Map<string, Model>();
   let sink: ReceiptSink | undefined;
   let seq = 0;
   // Due receipts grouped by delivery time; one timer at a time.
@@ -120,15 +128,57 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
   }
 
   function documentReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
-    const r = RECEIPT_OF[m.messageType];
-    const [entity, head] = ENTITY_OF[m.messageType] ?? [];
-    if (!r || !entity || !head) return [];
-    const heads = ((m.model[entity] as Model[] | undefined) ?? []).map((e) => e[head] as Model);
+    const d = DOCS[m.messageType];
+    if (!d) return [];
+    const heads = ((m.model[d.entity] as Model[] | undefined) ?? []).map((e) => (d.head ? e[d.head] : e) as Model);
+    const pre = () => `B${formatCustomsTime(at, 'YYYYMMDD')}${String(++seq).padStart(9, '0')}`;
+    const echoed = heads.map((h) => ({ ...Object.fromEntries(d.keys.map((k) => [k, h[k] ?? ''])), ...(d.keys.includes('preNo') ? { preNo: h.preNo || pre() } : {}) }));
     const one = (status: string, info: string, offset: number): InboundReceipt => ({
-      messageType: r.type, receivedAt: at,
-      model: { guid: newGuid(), version: '1.0', [r.entity]: heads.map((h) => ({ ...Object.fromEntries(r.keys.map((k) => [k, h[k]])), returnStatus: status, returnTime: returnTime(at, offset), returnInfo: info })) },
+      messageType: d.type, receivedAt: at,
+      model: { guid: newGuid(), version: '1.0', [d.ret]: echoed.map((e) => ({ ...e, returnStatus: status, returnTime: returnTime(at, offset), returnInfo: info })) },
     });
-    return [[one('2', '电子口岸已暂存，申报中', 0)], [one('120', '海关入库成功', 1)]];
+    const steps = [[one('2', '电子口岸已暂存，申报中', 0)], [one('120', '海关入库成功', 1)]];
+    // 离境: the lists of the departed waybills are closed (结关) after the departure is stored.
+    if (m.messageType === 'CEB509Message') {
+      const closed: Model[] = [];
+      for (const e of (m.model.Departure as Model[] | undefined) ?? []) {
+        const h = e.DepartureHead as Model;
+        for (const l of (e.DepartureList as Model[] | undefined) ?? []) {
+          const list = exportLists.get(`${String(h.logisticsCode)}|${String(l.logisticsNo)}`);
+          if (list) closed.push({ ...list, returnStatus: '899', returnTime: returnTime(at, 2), returnInfo: '结关（离境）' });
+        }
+      }
+      if (closed.length) steps.push([{ messageType: 'CEB604Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: closed } }]);
+    }
+    return steps;
+  }
+
+  /** Export lists (CEB603) answered up to 800 放行; 899 结关 comes with the waybill's departure. */
+  function exportInventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+    const steps: Model[][] = [];
+    const put = (i: number, e: Model) => { (steps[i] ??= []).push(e); };
+    for (const inv of (m.model.Inventory as Model[] | undefined) ?? []) {
+      const h = inv.InventoryHead as Record<string, string>;
+      const n = ++seq;
+      const preNo = `B${formatCustomsTime(at, 'YYYYMMDD')}${String(n).padStart(9, '0')}`;
+      const invtNo = `${h.customsCode}${formatCustomsTime(at, 'YYYYMMDD').slice(0, 4)}E${String(n).padStart(9, '0')}`.slice(0, 18);
+      const base = { guid: h.guid, agentCode: h.agentCode, copNo: h.copNo, preNo, invtNo: '', ebcCode: h.ebcCode, ebpCode: h.ebpCode, orderNo: h.orderNo, statisticsFlag: h.statisticsFlag };
+      const receipt = (i: number, status: string, info: string, withInvt = false) =>
+        put(i, { ...base, ...(withInvt ? { invtNo } : {}), returnStatus: status, returnTime: returnTime(at, i), returnInfo: info });
+      receipt(0, '2', '新增申报成功');
+      receipt(1, '3', '发送海关成功');
+      const roll = rand();
+      if (roll < shares.reject) { receipt(2, '100', '海关退单：申报要素不全'); continue; }
+      receipt(2, '120', '海关入库', true);
+      let i = 3;
+      const r = roll - shares.reject;
+      if (r < shares.review) receipt(i++, '300', '人工审核');
+      else if (r < shares.review + shares.inspect) receipt(i++, '500', '查验');
+      receipt(i++, '399', '海关审结', true);
+      receipt(i, '800', '放行', true);
+      exportLists.set(`${h.logisticsCode}|${h.logisticsNo}`, { ...base, invtNo });
+    }
+    return steps.map((entities) => [{ messageType: 'CEB604Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: entities } }]);
   }
 
   function inventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
@@ -197,7 +247,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
             continue;
           }
         }
-        const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at) : documentReceipts(m, at);
+        const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at)
+          : m.messageType === 'CEB603Message' ? exportInventoryReceipts(m, at) : documentReceipts(m, at);
         if (step === 0) schedule(steps.flat(), 0);
         else steps.forEach((batch, i) => schedule(batch, (i + 1) * step));
       }

@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('ceb_documents_doc_key_key').on('ceb_documents').column('doc_key').unique().execute();
   await db.schema.createIndex('ceb_documents_link_idx').on('ceb_documents').columns(['link_key']).execute();
+  await db.schema.createIndex('ceb_documents_state_idx').on('ceb_documents').columns(['state', 'updated_at']).execute();
   await db.schema.createIndex('ceb_documents_enterprise_idx').on('ceb_documents').columns(['enterprise_id', 'created_at']).execute();
 
   await db.schema.createTable('intake_guids')
@@ -56,6 +57,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('parcels_order_key_key').on('parcels').column('order_key').unique().execute();
   await db.schema.createIndex('parcels_order_no_idx').on('parcels').column('order_no').execute();
+  // A document's parcel is found from any of its three documents.
+  await db.schema.createIndex('parcels_order_id_idx').on('parcels').column('order_id').execute();
+  await db.schema.createIndex('parcels_payment_id_idx').on('parcels').column('payment_id').execute();
+  await db.schema.createIndex('parcels_waybill_id_idx').on('parcels').column('waybill_id').execute();
   await db.schema.createIndex('parcels_state_idx').on('parcels').columns(['state', 'updated_at']).execute();
 
   await db.schema.createTable('inventories')
@@ -67,6 +72,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('cop_no', 'text', (c) => c.notNull())
     .addColumn('pre_no', 'text')
     .addColumn('invt_no', 'text')
+    // The waybill the list names (511|… or 505|…): an export waybill finds its list by it.
+    .addColumn('waybill_key', 'text')
     .addColumn('head_guid', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
@@ -77,6 +84,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('inventories_cop_no_key').on('inventories').column('cop_no').unique().execute();
   await db.schema.createIndex('inventories_parcel_id_key').on('inventories').column('parcel_id').unique().execute();
+  await db.schema.createIndex('inventories_waybill_key_idx').on('inventories').column('waybill_key').execute();
   await db.schema.createIndex('inventories_state_idx').on('inventories').columns(['state', 'updated_at']).execute();
 
   await db.schema.createTable('receipts')

@@ -128,6 +128,10 @@ export const en: Record<keyof typeof zhCN, string> = {
   CLI_STATUS_HISTORY: 'history',
   CLI_STATUS_NONE: '(none)',
   EVENT_UNANSWERED: 'No customs receipt for {seconds} s; sending again',
+  EVENT_SEND_FAILED: 'Sending to customs failed ({gateway}): {detail}; will retry',
+  MATCH_EXPORT_CHARGE: '{document} charge must equal the order\'s goodsValue + freight {expected}; found {found}',
+  INTAKE_UNKNOWN_WAYBILL: 'Document [{key}] lists waybills with no declared export list: {waybills}',
+  EVENT_MILESTONE: '{type}: {key}',
   // — end clearance —
 
   // — customs gateway adapters (src/clearance/gateway) —
@@ -154,5 +158,12 @@ export const en: Record<keyof typeof zhCN, string> = {
   TRAFFIC_NO_PARTY: 'The traffic simulator needs at least one enterprise with the role {role}',
   TRAFFIC_NO_TOKEN: 'No access token for the filing enterprise {party}: cannot send its messages',
   TRAFFIC_PROGRESS: '{parcels} parcels generated, {posted} requests sent ({documents} documents): {accepted} accepted, {refused} refused, {errors} failed; median {p50} ms, p99 {p99} ms',
+  TRAFFIC_NO_ENTERPRISES: 'The registry has no active enterprise to simulate traffic with for the roles {roles}. Start the server once with demo data (without --no-demo, on an empty database), or register enterprises with those roles (an importing e-commerce enterprise needs the agent role or a bonded park)',
+  TRAFFIC_UNREACHABLE: 'Cannot reach a Silkgate server at {url} ({detail}): start one with silkgate serve, or give its address with --url',
+  TRAFFIC_OTHER_DATABASE: 'The server at {url} does not accept the access tokens just issued (HTTP {status}): it does not use {database}. Give simulate the same --data / --db as the server',
+  TRAFFIC_NO_ANSWER: 'None of the {posted} requests to {url} got an answer: the server stopped or is failing',
+  TRAFFIC_STARTING: 'Simulating traffic to {url} as {count} enterprises: {rate} parcels/s for {duration} s ({mode}, fault share {faults}, seed {seed})',
+  TRAFFIC_LIVE: '{parcels} parcels  {documents} documents  accepted {accepted}  refused {refused}  failed {errors}  {rate} parcels/s',
+  TRAFFIC_FAULTS: '{count} of the parcels carried a deliberate fault ({list}); seed {seed}',
   // — end traffic —
 };

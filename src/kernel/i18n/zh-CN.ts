@@ -126,6 +126,10 @@ export const zhCN = {
   CLI_STATUS_HISTORY: '历史',
   CLI_STATUS_NONE: '（无）',
   EVENT_UNANSWERED: '海关 {seconds} 秒未回执，重新发送',
+  EVENT_SEND_FAILED: '发送海关失败（{gateway}）：{detail}，稍后重试',
+  MATCH_EXPORT_CHARGE: '{document} 的收款金额应等于订单商品金额+运杂费 {expected}，实为 {found}',
+  INTAKE_UNKNOWN_WAYBILL: '单证 [{key}] 列出的运单没有已申报的出口清单：{waybills}',
+  EVENT_MILESTONE: '{type}：{key}',
   // — end clearance —
 
   // — customs gateway adapters (src/clearance/gateway) —
@@ -152,5 +156,12 @@ export const zhCN = {
   TRAFFIC_NO_PARTY: '流量模拟至少需要一家角色为 {role} 的企业',
   TRAFFIC_NO_TOKEN: '没有申报企业 {party} 的访问令牌，无法以它的身份发送报文',
   TRAFFIC_PROGRESS: '已生成 {parcels} 票包裹，发出 {posted} 个请求（{documents} 份单证）：接受 {accepted}，拒绝 {refused}，失败 {errors}；耗时中位数 {p50} 毫秒，P99 {p99} 毫秒',
+  TRAFFIC_NO_ENTERPRISES: '登记库中没有可用于模拟流量的在用企业，缺少角色：{roles}。请先以演示数据启动一次服务（不加 --no-demo，空数据库），或登记具备这些角色的企业（进口电商企业须有代理角色或位于保税区）',
+  TRAFFIC_UNREACHABLE: '无法连接 {url} 上的 Silkgate 服务（{detail}）：请先用 silkgate serve 启动服务，或用 --url 指定其地址',
+  TRAFFIC_OTHER_DATABASE: '{url} 上的服务不认可刚签发的访问令牌（HTTP {status}）：它使用的不是 {database}。请给 simulate 与服务相同的 --data / --db',
+  TRAFFIC_NO_ANSWER: '发往 {url} 的 {posted} 个请求全部失败：服务已停止或出现故障',
+  TRAFFIC_STARTING: '以 {count} 家企业的身份向 {url} 模拟流量：每秒 {rate} 票包裹，持续 {duration} 秒（{mode}，故意错误比例 {faults}，种子 {seed}）',
+  TRAFFIC_LIVE: '{parcels} 票包裹  {documents} 份单证  接受 {accepted}  拒绝 {refused}  失败 {errors}  {rate} 票/秒',
+  TRAFFIC_FAULTS: '其中 {count} 票包裹带有故意错误（{list}）；种子 {seed}',
   // — end traffic —
 } as const;

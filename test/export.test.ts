@@ -1,0 +1,152 @@
+// Export 9610 end to end over HTTP: order (CEB303), collection (CEB403) and waybill (CEB505), the
+// declarant's list (CEB603) checked against them and released by customs, then 总分单 (CEB607),
+// 运抵 (CEB507) and 离境 (CEB509) recorded on the list, which customs closes (结关) on departure.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../src/kernel/config.js';
+import { createPlatform, type Platform } from '../src/platform.js';
+import { buildApp } from '../src/http/server.js';
+import { demoEnterprises } from '../src/zone/demo.js';
+import { writeMessage } from '../src/ceb/codec.js';
+import { newGuid } from '../src/kernel/ids.js';
+import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
+import type { Enterprise } from '../src/registry/model.js';
+import { transfer } from './support/parcels.js';
+
+let platform: Platform;
+let app: FastifyInstance;
+let admin: string;
+const tokens = new Map<string, string>();
+let ebp: Enterprise, ebc: Enterprise, pay: Enterprise, carrier: Enterprise, site: Enterprise, broker: Enterprise;
+
+const auth = (e: Enterprise) => ({ authorization: `Bearer ${tokens.get(e.id)}` });
+const post = (e: Enterprise, type: string, model: object) => app.inject({
+  method: 'POST', url: '/api/v1/messages', payload: writeMessage(type, model as never), headers: { 'content-type': 'application/xml', ...auth(e) },
+});
+const T = '20261127100000';
+let n = 0;
+
+function exportParcel(over: { charge?: string; listQty?: string } = {}) {
+  n += 1;
+  const orderNo = `EX2026${String(n).padStart(6, '0')}${Date.now() % 100000}`;
+  const logisticsNo = `YWE${String(n).padStart(6, '0')}${Date.now() % 100000}`;
+  const copNo = `JH603${String(n).padStart(6, '0')}${Date.now() % 100000}`;
+  const head = { appType: '1', appTime: T, appStatus: '2' };
+  const order = {
+    guid: newGuid(), version: '1.0', BaseTransfer: transfer(ebp),
+    Order: [{
+      OrderHead: { guid: newGuid(), ...head, orderType: 'E', orderNo, ebpCode: ebp.customsCode!, ebpName: ebp.nameZh, ebcCode: ebc.customsCode!, ebcName: ebc.nameZh, goodsValue: '36', freight: '4', currency: '502' },
+      OrderList: [{ gnum: '1', itemNo: 'YW-XMAS-01', itemName: '圣诞装饰彩球', unit: '011', currency: '502', qty: '12', price: '3', totalPrice: '36' }],
+    }],
+  };
+  const receipts = {
+    guid: newGuid(), version: '1.0', BaseTransfer: transfer(pay),
+    Receipts: [{ guid: newGuid(), ...head, ebpCode: ebp.customsCode!, ebpName: ebp.nameZh, ebcCode: ebc.customsCode!, ebcName: ebc.nameZh, orderNo, payCode: pay.customsCode!, payName: pay.nameZh, payNo: `P${orderNo}`, charge: over.charge ?? '40', currency: '502', accountingDate: T }],
+  };
+  const waybill = {
+    guid: newGuid(), version: '1.0', BaseTransfer: transfer(carrier),
+    Logistics: [{ guid: newGuid(), ...head, logisticsCode: carrier.customsCode!, logisticsName: carrier.nameZh, logisticsNo, freight: '4', insuredFee: '0', currency: '502', grossWeight: '1.2', packNo: '1', goodsInfo: '圣诞装饰彩球' }],
+  };
+  const list = {
+    guid: newGuid(), version: '1.0', BaseTransfer: transfer(broker),
+    Inventory: [{
+      InventoryHead: {
+        guid: newGuid(), ...head, customsCode: '2900', ebpCode: ebp.customsCode!, ebpName: ebp.nameZh, orderNo, logisticsCode: carrier.customsCode!, logisticsName: carrier.nameZh,
+        logisticsNo, copNo, ieFlag: 'E', portCode: '2900', ieDate: '20261127', statisticsFlag: 'A', agentCode: broker.customsCode!, agentName: broker.nameZh,
+        ebcCode: ebc.customsCode!, ebcName: ebc.nameZh, ownerCode: ebc.customsCode!, ownerName: ebc.nameZh, tradeMode: '9610', trafMode: '5', country: '502', POD: '502',
+        freight: '4', fCurrency: '502', fFlag: '3', insuredFee: '0', iCurrency: '502', iFlag: '3', wrapType: '2', packNo: '1', grossWeight: '1.2', netWeight: '1',
+      },
+      InventoryList: [{ gnum: '1', itemNo: 'YW-XMAS-01', gcode: '9505100000', gname: '圣诞装饰彩球', gmodel: '8cm 塑料', barCode: '无', country: '502', currency: '502', qty: over.listQty ?? '12', qty1: '1', unit: '011', unit1: '035', price: '3', totalPrice: '36' }],
+    }],
+  };
+  const transport = (type: 'WayBill' | 'Arrival' | 'Departure', by: Enterprise) => {
+    const h = { guid: newGuid(), ...head, customsCode: '2900', copNo: `${type.slice(0, 2).toUpperCase()}${copNo}`, logisticsCode: carrier.customsCode!, logisticsName: carrier.nameZh, msgCount: '1', msgSeqNo: '1' };
+    if (type === 'WayBill') {
+      return { guid: newGuid(), version: '1.0', BaseTransfer: transfer(by), WayBill: [{ WayBillHead: { ...h, agentCode: broker.customsCode!, agentName: broker.nameZh, trafMode: '5', trafName: 'CA', voyageNo: 'CA901', billNo: `999-${n}`, grossWeight: '1.2' }, WayBillList: [{ gnum: '1', logisticsNo }] }] };
+    }
+    if (type === 'Arrival') {
+      return { guid: newGuid(), version: '1.0', BaseTransfer: transfer(by), Arrival: [{ ArrivalHead: { ...h, operatorCode: site.customsCode!, operatorName: site.nameZh, ieFlag: 'E', trafMode: '5', domesticTrafNo: '浙G12345' }, ArrivalList: [{ gnum: '1', logisticsNo }] }] };
+    }
+    return { guid: newGuid(), version: '1.0', BaseTransfer: transfer(by), Departure: [{ DepartureHead: { ...h, trafMode: '5', leaveTime: T }, DepartureList: [{ gnum: '1', logisticsNo }] }] };
+  };
+  return { orderNo, logisticsNo, copNo, order, receipts, waybill, list, transport };
+}
+
+beforeAll(async () => {
+  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
+  platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
+  app = await buildApp(platform);
+  await platform.pipeline.start();
+  admin = (await platform.registry.ensureAdminToken())!;
+  await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+  const all = (await platform.registry.list({ limit: 100 })).items;
+  const pick = (name: string) => all.find((e) => e.nameZh.startsWith(name))!;
+  ebp = pick('义乌小商品跨境电商平台');
+  ebc = pick('义乌环球日用品出口');
+  pay = pick('浙江金义支付');
+  carrier = pick('义乌国际快递');
+  site = pick('金华陆港供应链');
+  broker = pick('金华报关服务');
+  for (const e of [ebp, ebc, pay, carrier, site, broker]) tokens.set(e.id, (await platform.registry.issueToken(e.id, 'test', 'test')).token);
+});
+afterAll(async () => {
+  await app?.close();
+  await platform?.close();
+});
+
+const status = async (kind: string, key: string) => (await app.inject({ url: `/api/v1/status/${kind}/${encodeURIComponent(key)}`, headers: { authorization: `Bearer ${admin}` } })).json();
+
+describe('export 9610 over HTTP', () => {
+  it('checks the list against order, collection and waybill, releases it, and closes it on departure', async () => {
+    const x = exportParcel();
+    // The list may come before the waybill: it waits, and the waybill completes the parcel.
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) {
+      const r = await post(by, type, model);
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().receipts[0].status).toBe('accepted');
+    }
+    await platform.pipeline.drain();
+    let inv = await status('inventory', x.copNo);
+    expect(inv.match).toMatchObject({ state: 'matched', mismatches: [] });
+    expect(inv.state).toBe('released');
+    expect(inv.numbers.invtNo).toMatch(/^29002026E/);
+    // 总分单, 运抵, 离境: each recorded on the list; customs closes it after departure.
+    for (const [by, type, kind] of [[broker, 'CEB607Message', 'WayBill'], [site, 'CEB507Message', 'Arrival'], [carrier, 'CEB509Message', 'Departure']] as const) {
+      const r = await post(by, type, x.transport(kind, by));
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().receipts[0].status, r.body).toBe('accepted');
+    }
+    await platform.pipeline.drain();
+    inv = await status('inventory', x.copNo);
+    expect(inv.state).toBe('closed');
+    const causes = inv.history.filter((h: { subject: string }) => h.subject === 'inventory').map((h: { cause: { code: string } }) => h.cause.code);
+    expect(causes).toEqual(expect.arrayContaining(['waybill_bill', 'arrived', 'departed', 'receipt:800', 'receipt:899']));
+    expect(causes.indexOf('departed')).toBeLessThan(causes.indexOf('receipt:899'));
+    const order = await status('order', `${ebp.customsCode}:${x.orderNo}`);
+    expect(order.messageType).toBe('CEB303Message');
+    expect(order.receipts.map((r: { returnStatus: string }) => r.returnStatus)).toEqual(['2', '120']);
+  });
+
+  it('explains a collection that does not equal goods value + freight, and a list line that differs from the order', async () => {
+    const x = exportParcel({ charge: '36', listQty: '10' });
+    await post(ebp, 'CEB303Message', x.order);
+    await post(pay, 'CEB403Message', x.receipts);
+    await post(carrier, 'CEB505Message', x.waybill);
+    await post(broker, 'CEB603Message', x.list);
+    const inv = await status('inventory', x.copNo);
+    expect(inv.state).toBe('waiting');
+    expect(inv.match.state).toBe('mismatched');
+    expect(inv.match.mismatches).toEqual([
+      expect.objectContaining({ rule: 'amount_charge', document: 'CEB403Message', field: 'Receipts/charge', expected: '40', found: '36' }),
+      expect.objectContaining({ rule: 'line', document: 'CEB603Message', field: 'InventoryList[gnum=1]/qty', expected: '12', found: '10' }),
+    ]);
+  });
+
+  it('refuses a departure that lists a waybill with no declared export list', async () => {
+    const x = exportParcel();
+    const r = await post(carrier, 'CEB509Message', x.transport('Departure', carrier));
+    expect(r.statusCode).toBe(200);
+    expect(r.json().receipts[0]).toMatchObject({ status: 'refused', returnStatus: '-1' });
+    expect(r.json().receipts[0].returnInfo['zh-CN']).toContain(x.logisticsNo);
+  });
+});
