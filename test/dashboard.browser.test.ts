@@ -11,7 +11,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { loadConfig } from '../src/kernel/config.js';
 import { createPlatform, type Platform } from '../src/platform.js';
 import { buildApp } from '../src/http/server.js';
+import { writeMessage } from '../src/ceb/codec.js';
+import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
+import type { Enterprise } from '../src/registry/model.js';
 import { enterpriseInput, usccFor } from './support/fixtures.js';
+import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -24,6 +28,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const SCREENSHOT = '/tmp/dashboard-overview.png';
+const SCREENSHOT_CLEARANCE = '/tmp/dashboard-clearance.png';
 const WAIT = { timeout: 15_000, interval: 100 };
 
 // 25 enterprises: 14 in 义乌市 (e-commerce, some also payment), 8 in 永康市 (logistics), 3 in 东阳市 (e-commerce).
@@ -71,7 +76,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
     const tab = (name: string) => page.locator(`nav button[data-tab="${name}"]`);
 
     beforeAll(async () => {
-      platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}));
+      // The customs simulator answers at once and always the same way (no rejections, reviews, inspections).
+      const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
+      platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
+      await platform.pipeline.start();
       token = (await platform.registry.ensureAdminToken())!;
       for (const input of seedInputs()) await platform.registry.create(input, 'test');
       app = await buildApp(platform);
@@ -188,7 +196,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     it('switches to English: tab labels and pager text change', async () => {
       await page.locator('#lang').click();
       await expect.poll(() => tab('enterprises').innerText(), WAIT).toBe('Enterprises');
-      expect(await page.locator('nav button').allInnerTexts()).toEqual(['Overview', 'Enterprises', 'Zone', 'Code tables']);
+      expect(await page.locator('nav button').allInnerTexts()).toEqual(['Overview', 'Clearance', 'Enterprises', 'Zone', 'Code tables']);
       expect(await page.locator('#lang').innerText()).toBe('中文');
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
       await expect.poll(pageInfo, WAIT).toBe('Page 1 of 2, 25 enterprises');
@@ -233,6 +241,223 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect.poll(() => page.locator('#codeTable').inputValue(), WAIT).toBe('currency');
       await expect.poll(() => page.locator('#codeRows tr td:first-child').allTextContents(), WAIT).toContain('502');
       expect(await page.locator('#codeRows tr').count()).toBeLessThan(5);
+    });
+
+    // The clearance tab, on data filed through the API after the registry tests above (which count 25 enterprises):
+    // four parties of one import parcel, a matched parcel that customs takes to 899 (closed), and a parcel whose
+    // payment says 319.13 where the order paid 319.12.
+    describe('clearance tab', () => {
+      let parties: Parties;
+      const tokens = new Map<string, string>();
+      let matched: ReturnType<typeof parcel>;
+      let mismatched: ReturnType<typeof parcel>;
+      const clCards = () => page.locator('#clCards .card').evaluateAll((els) =>
+        els.map((el) => [el.getAttribute('data-k'), el.querySelector('.n')?.textContent]));
+      const parcelRows = () => page.locator('#pRows tr[data-parcel]');
+      const parcelRow = (orderNo: string) => page.locator(`#pRows tr[data-order="${orderNo}"]`);
+      const detail = () => page.locator('#parcelDetail');
+
+      async function file(e: Enterprise, type: string, model: object) {
+        const res = await fetch(`${base}/api/v1/messages`, {
+          method: 'POST', body: writeMessage(type, model as never),
+          headers: { 'content-type': 'application/xml', authorization: `Bearer ${tokens.get(e.id)}` },
+        });
+        expect(res.status).toBe(200);
+      }
+      async function fileParcel(x: ReturnType<typeof parcel>) {
+        await file(parties.ebp, 'CEB311Message', x.order);
+        await file(parties.payment, 'CEB411Message', x.payment);
+        await file(parties.logistics, 'CEB511Message', x.waybill);
+        await platform.pipeline.drain();
+      }
+      const apiGet = async <T,>(path: string): Promise<T> => {
+        const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        return await res.json() as T;
+      };
+
+      beforeAll(async () => {
+        const mk = (n: number, roles: string[]) => platform.registry.create(enterpriseInput(n, { roles }), 'test');
+        parties = { ebp: await mk(26, ['ebp']), ebc: await mk(27, ['ebc', 'agent']), payment: await mk(28, ['payment']), logistics: await mk(29, ['logistics']) };
+        for (const e of Object.values(parties)) tokens.set(e.id, (await platform.registry.issueToken(e.id, 'test', 'test')).token);
+        await platform.pipeline.putItemRecords(parties.ebc, ITEM_RECORDS);
+        matched = parcel(parties);
+        await fileParcel(matched);
+        mismatched = parcel(parties, { payment: { amountPaid: '319.13' } });
+        await fileParcel(mismatched);
+      });
+
+      it('shows the parcel and list counts, the match rate, and the closed list in the customs-order chart', async () => {
+        await tab('clearance').click();
+        expect(await page.locator('#clearance').isVisible()).toBe(true);
+        await expect.poll(clCards, WAIT).toEqual([
+          ['matched', '1'], ['mismatched', '1'], ['incomplete', '0'], ['rate', '50%'], ['done', '1'], ['customs', '0'], ['problems', '0'],
+        ]);
+        expect(await page.locator('#clCards .card[data-k="done"] .l').innerText()).toBe('已放行 / 结关的清单');
+        // One row per stage in customs order, the closed list in the 899 row.
+        const chartRows = await page.locator('#chartInv svg g').evaluateAll((els) => els.map((el) => el.getAttribute('data-key')));
+        expect(chartRows).toEqual(['built', 'sent', 'declaring', 'delivered', 'stored', 'review', 'inspection', 'concluded', 'released', 'closed']);
+        expect(await page.locator('#chartInv svg g[data-key="closed"] title').textContent()).toBe('结关 (899): 1');
+        expect(await page.locator('#matchRateValue').innerText()).toBe('50%');
+        expect(await page.locator('#docStates tr[data-type="CEB311Message"]').innerText()).toContain('海关入库 2');
+        expect(await page.locator('#liveLabel').innerText()).toBe('实时');
+        expect(await page.locator('#live').getAttribute('class')).toContain('on');
+        expect(await page.locator('#message').innerText()).toBe('');
+      });
+
+      it('lists both parcels, latest change first, and filters them by match result', async () => {
+        await expect.poll(() => parcelRows().count(), WAIT).toBe(2);
+        const api = await apiGet<{ items: { orderNo: string }[] }>('/api/v1/parcels');
+        expect(await parcelRows().evaluateAll((els) => els.map((el) => el.getAttribute('data-order'))))
+          .toEqual(api.items.map((x) => x.orderNo));
+        expect(await parcelRow(matched.orderNo).locator('td:nth-child(3)').innerText()).toBe('对碰成功');
+        expect(await parcelRow(mismatched.orderNo).locator('td:nth-child(3)').innerText()).toBe('对碰不符');
+        expect(await parcelRow(mismatched.orderNo).locator('td:nth-child(4)').innerText()).toBe('1');
+        expect(await page.locator('#pInfo').innerText()).toBe('第 1 / 1 页，共 2 个包裹');
+
+        await page.locator('#pState').selectOption('mismatched');
+        await expect.poll(() => page.locator('#pInfo').innerText(), WAIT).toBe('第 1 / 1 页，共 1 个包裹');
+        expect(await parcelRows().evaluateAll((els) => els.map((el) => el.getAttribute('data-order')))).toEqual([mismatched.orderNo]);
+        await page.locator('#pState').selectOption('cancelled');
+        await expect.poll(() => page.locator('#pRows').innerText(), WAIT).toBe('没有该对碰结果的包裹。');
+        await page.locator('#pState').selectOption('');
+        await expect.poll(() => parcelRows().count(), WAIT).toBe(2);
+      });
+
+      it('the mismatched parcel shows the amount mismatch field by field, and says no list was built', async () => {
+        await parcelRow(mismatched.orderNo).click();
+        const row = detail().locator('table.mismatches tbody tr');
+        await expect.poll(() => row.count(), WAIT).toBe(1);
+        const api = await apiGet<{ items: { orderNo: string; mismatches: { message: Record<string, string> }[] }[] }>('/api/v1/parcels?state=mismatched');
+        const message = api.items.find((x) => x.orderNo === mismatched.orderNo)!.mismatches[0]!.message;
+        expect(await row.locator('td').allInnerTexts()).toEqual(['支付凭证 (CEB411)', 'PaymentHead/amountPaid', '319.12', '319.13', '—', message['zh-CN']]);
+        expect(message['zh-CN']).toContain('319.13');
+        expect(await detail().locator('thead').first().innerText()).toMatch(/应为\s+实为/);
+        expect(await detail().innerText()).toContain('三单不符，未生成申报清单');
+        // No list: the order's own timeline, with its customs receipts.
+        expect(await detail().locator('[data-role="order"] .timeline li').count()).toBeGreaterThan(0);
+        expect(await detail().locator('a[data-kind="inventory"]').count()).toBe(0);
+      });
+
+      it("the matched parcel's list timeline runs from built to closed (结关) with every customs receipt", async () => {
+        await parcelRow(matched.orderNo).click();
+        const steps = detail().locator('[data-role="inventory"] .timeline li[data-subject="inventory"]');
+        await expect.poll(() => steps.count(), WAIT).toBeGreaterThan(0);
+        expect(await steps.evaluateAll((els) => els.map((el) => el.getAttribute('data-to'))))
+          .toEqual(['built', 'sent', 'declaring', 'delivered', 'stored', 'concluded', 'released', 'closed']);
+        const last = detail().locator('[data-role="inventory"] .timeline li').last();
+        expect(await last.getAttribute('data-to')).toBe('closed');
+        expect(await last.innerText()).toContain('放行 → 结关');
+        expect(await last.innerText()).toContain('899 结关');
+        expect(await detail().locator('[data-role="inventory"] [data-role="state"]').innerText()).toBe('结关');
+        expect(await detail().locator('table.receipts tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['2', '3', '120', '399', '800', '899']);
+        expect(await detail().innerText()).toContain('三单一致，没有不符项。');
+        expect(await detail().locator('a[data-kind]').evaluateAll((els) => els.map((el) => el.getAttribute('data-kind'))))
+          .toEqual(['order', 'payment', 'waybill', 'inventory']);
+        await page.screenshot({ path: SCREENSHOT_CLEARANCE, fullPage: true });
+      });
+
+      it('looks up the order by "code:number" and shows it matched; its list link shows the list closed', async () => {
+        await page.locator('#lkKind').selectOption('order');
+        await page.locator('#lkKey').fill(`${parties.ebp.customsCode}:${matched.orderNo}`);
+        await page.locator('#lookupForm button[type="submit"]').click();
+        const result = page.locator('#lookupResult');
+        await expect.poll(() => result.locator('[data-role="match"] .badge').innerText().catch(() => ''), WAIT).toBe('对碰成功');
+        expect(await result.locator('[data-role="state"]').innerText()).toBe('海关入库');
+        expect(await result.locator('table.receipts tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['2', '120']);
+
+        await result.locator('[data-role="match"] a[data-kind="inventory"]').click();
+        await expect.poll(() => result.locator('.status').getAttribute('data-kind').catch(() => ''), WAIT).toBe('inventory');
+        expect(await result.locator('[data-role="state"]').innerText()).toBe('结关');
+        expect(await page.locator('#lkKind').inputValue()).toBe('inventory');
+      });
+
+      it('switches the clearance labels and the mismatch message to English', async () => {
+        await parcelRow(mismatched.orderNo).click();
+        await expect.poll(() => detail().locator('table.mismatches tbody tr').count(), WAIT).toBe(1);
+        await page.locator('#lang').click();
+        await expect.poll(() => tab('clearance').innerText(), WAIT).toBe('Clearance');
+        const row = detail().locator('table.mismatches tbody tr');
+        await expect.poll(() => row.locator('td').last().innerText(), WAIT)
+          .toBe("CEB411 amountPaid must equal the order's acturalPaid 319.12; found 319.13");
+        expect(await row.locator('td').first().innerText()).toBe('Payment (CEB411)');
+        expect(await detail().locator('table.mismatches thead').innerText()).toMatch(/Expected\s+Found/);
+        expect(await page.locator('#clCards .card[data-k="matched"] .l').innerText()).toBe('Parcels matched');
+        expect(await page.locator('#liveLabel').innerText()).toBe('Live');
+        expect(await page.locator('#chartInv svg g[data-key="closed"] title').textContent()).toBe('Closed (899): 1');
+        expect(await parcelRow(matched.orderNo).locator('td:nth-child(3)').innerText()).toBe('Matched');
+        expect(await page.locator('#lookupResult [data-role="state"]').innerText()).toBe('Closed');
+        await page.locator('#lang').click();
+        await expect.poll(() => tab('clearance').innerText(), WAIT).toBe('通关');
+        await expect.poll(() => row.locator('td').last().innerText(), WAIT).toContain('319.13');
+      });
+
+      it('the live indicator can be paused and resumed', async () => {
+        await page.locator('#livePause').click();
+        await expect.poll(() => page.locator('#liveLabel').innerText(), WAIT).toBe('已暂停');
+        expect(await page.locator('#live').getAttribute('class')).not.toContain('on');
+        expect(await page.locator('#livePause').innerText()).toBe('继续');
+        await page.locator('#livePause').click();
+        await expect.poll(() => page.locator('#liveLabel').innerText(), WAIT).toBe('实时');
+        expect(await page.locator('#livePause').innerText()).toBe('暂停');
+      });
+
+      it('a parcel filed while the tab is open appears by itself, its list counted once customs closes it', async () => {
+        await fileParcel(parcel(parties));
+        await expect.poll(() => parcelRows().count(), WAIT).toBe(3);
+        await expect.poll(clCards, WAIT).toEqual([
+          ['matched', '2'], ['mismatched', '1'], ['incomplete', '0'], ['rate', '66.7%'], ['done', '2'], ['customs', '0'], ['problems', '0'],
+        ]);
+        expect(await page.locator('#chartInv svg g[data-key="closed"] title').textContent()).toBe('结关 (899): 2');
+      });
+
+      it('says clearly when there is no token, a wrong token, a token without the right, or nothing found — in both languages', async () => {
+        // A fresh context: no token stored. Failed requests are expected here, so only page errors count.
+        const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+        const p = await ctx.newPage();
+        const errors: string[] = [];
+        p.on('pageerror', (err) => errors.push(err.message));
+        p.on('console', (msg) => {
+          if (msg.type() === 'error' && !/status of (401|403|404)/.test(msg.text())) errors.push(msg.text());
+        });
+        try {
+          await p.goto(base + '/');
+          await expect.poll(() => p.locator('#zoneName').innerText(), WAIT).toContain('金华');
+          await p.locator('nav button[data-tab="clearance"]').click();
+          await expect.poll(() => p.locator('#message .msg.info').innerText(), WAIT).toContain('请输入运营令牌（或企业令牌）以查看通关数据');
+          expect(await p.locator('#clCards .card').count()).toBe(0);
+          expect(await p.locator('#liveLabel').innerText()).toBe('未刷新');
+          await p.locator('#lkKey').fill('x:y');
+          await p.locator('#lookupForm button[type="submit"]').click();
+          await expect.poll(() => p.locator('#lookupResult .msg.info').innerText(), WAIT).toContain('请输入运营令牌');
+
+          await p.locator('#token').fill('sg_not_a_token');
+          await p.locator('#token').press('Enter');
+          await expect.poll(() => p.locator('#message .msg.error').innerText(), WAIT).toContain('令牌无效或已失效（401）');
+          expect(await p.locator('#clCards .card').count()).toBe(0);
+          expect(await p.locator('#liveLabel').innerText()).toBe('未刷新');
+
+          // An enterprise token sees its clearance data but not the registry overview.
+          await p.locator('#token').fill(tokens.get(parties.ebp.id)!);
+          await p.locator('#token').press('Enter');
+          await expect.poll(() => p.locator('#clCards .card').count(), WAIT).toBe(7);
+          expect(await p.locator('#message').innerText()).toBe('');
+          await p.locator('nav button[data-tab="overview"]').click();
+          await expect.poll(() => p.locator('#message .msg.error').innerText(), WAIT).toContain('此令牌无权查看（403）');
+
+          await p.locator('nav button[data-tab="clearance"]').click();
+          await p.locator('#lkKind').selectOption('order');
+          await p.locator('#lkKey').fill('3318999999:SO-NOT-FILED');
+          await p.locator('#lookupForm button[type="submit"]').click();
+          await expect.poll(() => p.locator('#lookupResult .msg.error').innerText(), WAIT).toContain('未找到（404）');
+          await p.locator('#lang').click();
+          await expect.poll(() => p.locator('#lookupResult .msg.error').innerText(), WAIT).toContain('Not found (404): No document order');
+          expect(await p.locator('#lookupResult').innerText()).toContain('customs code:number');
+          expect(errors).toEqual([]);
+        } finally {
+          await ctx.close();
+        }
+      });
     });
 
     it('logged no console errors and no page errors along the way', () => {

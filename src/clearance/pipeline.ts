@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { AppError, type Issue } from '../kernel/errors.js';
-import { text, type MessageCode, type Text } from '../kernel/i18n/index.js';
+import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
 import { newGuid, newSeqId } from '../kernel/ids.js';
 import type { Model } from '../ceb/codec.js';
 import type { Logistics, Order, Payment, Inventory } from '../ceb/model/import-202205.js';
@@ -150,16 +150,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return [...ids];
   };
 
+  /**
+   * Appends an event. The row keeps the cause as a catalogue key and its parameters (words are
+   * rendered when read, in every locale); subscribers get the rendered words.
+   */
   function event(p: Pending, subject: SubjectKind, subjectId: string, messageType: string, key: string, from: string | null, to: string,
-    actor: string, code: string, message: Text, audience: readonly string[], at: string, receipt?: ReceiptInfo): void {
-    const e: ClearanceEvent = {
-      id: newSeqId(), at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
-      cause: { code, message }, audience, ...(receipt ? { receipt } : {}),
-    };
-    p.events.push(e);
+    actor: string, code: string, m: Msg, audience: readonly string[], at: string, receipt?: ReceiptInfo): void {
+    const id = newSeqId();
     p.eventRows.push({
-      id: e.id, subject, subject_id: subjectId, n: seq(), type: e.type, from_state: from, to_state: to, actor,
-      cause: JSON.stringify({ code, message, ...(receipt ? { receipt } : {}) }), at,
+      id, subject, subject_id: subjectId, n: seq(), type: receipt ? 'receipt' : 'status', from_state: from, to_state: to, actor,
+      cause: JSON.stringify({ code, key: m.key, ...(m.params ? { params: m.params } : {}), ...(receipt ? { receipt: { messageType: receipt.messageType, returnStatus: receipt.returnStatus, returnTime: receipt.returnTime } } : {}) }), at,
+    });
+    if (!deps.onEvents) return;
+    p.events.push({
+      id, at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
+      cause: { code, message: text(m.key, m.params) }, audience, ...(receipt ? { receipt } : {}),
     });
   }
 
@@ -290,13 +295,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (held) {
             const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
             touched.push(r);
-            event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'filed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+            event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'filed', msg('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
             answers.set(d.guid, accepted(kind, d, r.id));
             continue;
           }
           const r = row();
           inserts.push(r);
-          event(p, 'document', r.id, kind.messageType, d.key, null, 'received', actor, 'filed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+          event(p, 'document', r.id, kind.messageType, d.key, null, 'received', actor, 'filed', msg('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
           answers.set(d.guid, accepted(kind, d, r.id));
           continue;
         }
@@ -311,13 +316,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           const r = { ...held, head_guid: d.guid, app_type: '3', app_time: appTime, state: 'deleted', updated_at: iso, version: held.version + 1 };
           touched.push(r);
           removed.push(r);
-          event(p, 'document', r.id, kind.messageType, d.key, held.state, 'deleted', actor, 'deleted', text('EVENT_DELETED'), JSON.parse(r.audience), iso);
+          event(p, 'document', r.id, kind.messageType, d.key, held.state, 'deleted', actor, 'deleted', msg('EVENT_DELETED'), JSON.parse(r.audience), iso);
           answers.set(d.guid, accepted(kind, d, r.id));
           continue;
         }
         const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
         touched.push(r);
-        event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'changed', text('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
+        event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'changed', msg('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
         answers.set(d.guid, accepted(kind, d, r.id));
       }
 
@@ -379,7 +384,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       };
       await dropUnsentInventory(trx, next, iso, p);
       changed.push(next);
-      event(p, 'parcel', next.id, 'parcel', next.order_key, parcel.state, next.state, 'platform', 'detached', text('EVENT_DETACHED', { key: r.doc_key }), JSON.parse(r.audience), iso);
+      event(p, 'parcel', next.id, 'parcel', next.order_key, parcel.state, next.state, 'platform', 'detached', msg('EVENT_DETACHED', { key: r.doc_key }), JSON.parse(r.audience), iso);
     }
     await repo.upsertParcels(trx, changed);
   }
@@ -390,7 +395,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const [inv] = await repo.findInventoriesById(trx, [parcel.inventory_id]);
     if (inv && !DECLARED.has(inv.state)) {
       await repo.deleteInventories(trx, [inv.id]);
-      event(p, 'inventory', inv.id, inv.message_type, inv.cop_no, inv.state, 'cancelled', 'platform', 'withdrawn', text('EVENT_WITHDRAWN'), JSON.parse(inv.audience), iso);
+      event(p, 'inventory', inv.id, inv.message_type, inv.cop_no, inv.state, 'cancelled', 'platform', 'withdrawn', msg('EVENT_WITHDRAWN'), JSON.parse(inv.audience), iso);
       if (parcel.state === 'matched' && parcel.buyer_key && parcel.year && parcel.value_fen) {
         await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
       }
@@ -405,7 +410,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const key of kind.waybills!(JSON.parse(r.body) as Model)) {
         for (const l of listedBy.get(key) ?? []) {
           event(p, 'inventory', l.id, l.message_type, l.cop_no, l.state, l.state, actor, what,
-            text('EVENT_MILESTONE', { type: `${kind.messageType.slice(0, 6)} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
+            msg('EVENT_MILESTONE', { type: `${kind.messageType.slice(0, 6)} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
         }
       }
     }
@@ -558,12 +563,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       x.state = mismatches.length ? 'mismatched' : 'matched';
       const audience = [...new Set([x.enterprise_id, ...JSON.parse(bodies.get(x.payment_id)!.audience) as string[], ...JSON.parse(bodies.get(x.waybill_id)!.audience) as string[], ...JSON.parse(bodies.get(x.order_id)!.audience) as string[]])];
       event(p, 'parcel', x.id, 'parcel', x.order_key, before, x.state, 'platform', x.state,
-        mismatches.length ? text('EVENT_MISMATCHED', { count: mismatches.length, first: mismatches[0]!.message['zh-CN'] }) : text('EVENT_MATCHED'), audience, iso);
+        mismatches.length ? msg('EVENT_MISMATCHED', { count: mismatches.length, document: mismatches[0]!.document, field: mismatches[0]!.field }) : msg('EVENT_MATCHED'), audience, iso);
       if (mismatches.length) continue;
       deltas.set(qk, (deltas.get(qk) ?? 0) + value);
       if (filed) {
         promoted.set(filed.id, 'filed');
-        event(p, 'inventory', filed.id, filed.message_type, filed.cop_no, filed.state, 'filed', 'platform', 'checked', text('EVENT_LIST_CHECKED'), JSON.parse(filed.audience), iso);
+        event(p, 'inventory', filed.id, filed.message_type, filed.cop_no, filed.state, 'filed', 'platform', 'checked', msg('EVENT_LIST_CHECKED'), JSON.parse(filed.audience), iso);
         x.inventory_id = filed.id;
         continue;
       }
@@ -585,7 +590,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         audience: JSON.stringify(audience), created_at: iso, updated_at: iso, version: 1,
       });
       x.inventory_id = id;
-      event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', text('EVENT_LIST_BUILT'), audience, iso);
+      event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', msg('EVENT_LIST_BUILT'), audience, iso);
     }
     await repo.upsertParcels(trx, parcels);
     await repo.insertInventories(ins, trx, newLists);
@@ -623,11 +628,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       x.decided_at = iso;
       const audience = [...new Set([x.enterprise_id, ...JSON.parse(list.audience) as string[], ...[x.order_id, x.payment_id, x.waybill_id].flatMap((id) => JSON.parse(bodies.get(id)!.audience) as string[])])];
       event(p, 'parcel', x.id, 'parcel', x.order_key, before, x.state, 'platform', x.state,
-        result.matched ? text('EVENT_MATCHED') : text('EVENT_MISMATCHED', { count: result.mismatches.length, first: result.mismatches[0]!.message['zh-CN'] }), audience, iso);
+        result.matched ? msg('EVENT_MATCHED') : msg('EVENT_MISMATCHED', { count: result.mismatches.length, document: result.mismatches[0]!.document, field: result.mismatches[0]!.field }), audience, iso);
       if (!result.matched) continue;
       x.inventory_id = list.id;
       promoted.set(list.id, 'filed');
-      event(p, 'inventory', list.id, list.message_type, list.cop_no, list.state, 'filed', 'platform', 'checked', text('EVENT_LIST_CHECKED'), audience, iso);
+      event(p, 'inventory', list.id, list.message_type, list.cop_no, list.state, 'filed', 'platform', 'checked', msg('EVENT_LIST_CHECKED'), audience, iso);
     }
     await repo.upsertParcels(trx, parcels);
     await repo.setStates(trx, 'inventories', promoted, iso);
@@ -685,7 +690,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           pre_no: null, invt_no: null, waybill_key: d.waybill, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
           created_at: iso, updated_at: iso, version: 1,
         });
-        event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', text('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
+        event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', msg('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
         answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
         // A parcel matched before its list arrived gives its quota back; the decision is taken again.
         if (parcel.state === 'matched' && parcel.buyer_key && parcel.value_fen) {
@@ -727,21 +732,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const r of await repo.findDocumentStates(db, forwarded)) {
       if (r.state !== 'received' && r.state !== 'send_failed') continue;
       docChanges.set(r.id, 'sent');
-      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     for (const x of payloads) if (x.kind === 'documents') messages.push({ messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
     const resend = (await repo.findDocumentsById(db, payloads.flatMap((x) => (x.kind === 'resend-documents' ? x.ids : []))))
       .filter((r) => r.state === 'send_failed');
     for (const r of resend) {
       docChanges.set(r.id, 'sent');
-      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     messages.push(...await documentMessages(resend));
     const lists = (await repo.findInventoriesById(db, payloads.flatMap((x) => (x.kind === 'inventories' ? x.ids : []))))
       .filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
     for (const r of lists) {
       invChanges.set(r.id, 'sent');
-      event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', text('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+      event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     messages.push(...await inventoryMessages(lists));
     await db.transaction().execute(async (trx) => {
@@ -756,7 +761,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } catch (err) {
       // The subjects go back to send_failed and the jobs come back after a backoff to send them again.
       const failed: Pending = { events: [], eventRows: [] };
-      const why = text('EVENT_SEND_FAILED', { gateway: gateway.name, detail: (err as Error).message.slice(0, 300) });
+      const why = msg('EVENT_SEND_FAILED', { gateway: gateway.name, detail: (err as Error).message.slice(0, 300) });
       for (const e of p.events) event(failed, e.subject, e.subjectId, e.messageType, e.key, 'sent', 'send_failed', 'platform', 'send_failed', why, e.audience, iso);
       await db.transaction().execute(async (trx) => {
         await repo.setStates(trx, 'ceb_documents', new Map([...docChanges.keys()].map((id) => [id, 'send_failed'])), iso);
@@ -805,8 +810,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const docs = await db.selectFrom('ceb_documents').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
     if (!invs.length && !docs.length) return 0;
     const p: Pending = { events: [], eventRows: [] };
-    for (const r of invs) event(p, 'inventory', r.id, r.message_type, r.cop_no, 'sent', 'send_failed', 'platform', 'unanswered', text('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
-    for (const r of docs) event(p, 'document', r.id, r.message_type, r.doc_key, 'sent', 'send_failed', 'platform', 'unanswered', text('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
+    for (const r of invs) event(p, 'inventory', r.id, r.message_type, r.cop_no, 'sent', 'send_failed', 'platform', 'unanswered', msg('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
+    for (const r of docs) event(p, 'document', r.id, r.message_type, r.doc_key, 'sent', 'send_failed', 'platform', 'unanswered', msg('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
     await db.transaction().execute(async (trx) => {
       await repo.setStates(trx, 'inventories', new Map(invs.map((r) => [r.id, 'send_failed'])), iso);
       await repo.setStates(trx, 'ceb_documents', new Map(docs.map((r) => [r.id, 'send_failed'])), iso);
@@ -921,7 +926,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const audience = JSON.parse(subject.audience) as string[];
         const key = it.subject === 'document' ? (subject as DocumentRow).doc_key : (subject as InventoryRow).cop_no;
         event(p, it.subject, subject.id, subject.message_type, key, from, ok ? to! : from, 'customs', `receipt:${status}`,
-          text(ok ? 'EVENT_RECEIPT' : 'EVENT_RECEIPT_KEPT', { status, info: info.returnInfo }), audience, iso, info);
+          msg(ok ? 'EVENT_RECEIPT' : 'EVENT_RECEIPT_KEPT', { status }), audience, iso, info);
         if (!ok) continue;
         states.set(subject.id, to!);
         if (it.subject === 'inventory') {
@@ -988,6 +993,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
   };
 }
+
+interface Msg { readonly key: MessageCode; readonly params?: Params }
+const msg = (key: MessageCode, params?: Params): Msg => (params ? { key, params } : { key });
 
 function iss(code: MessageCode, path: string, params: Record<string, string | number>): Issue {
   return { code, path, message: text(code, params) };

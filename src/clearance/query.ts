@@ -2,6 +2,7 @@
 // receipts and its history. An enterprise sees what it filed or is named in; the zone office all.
 import type { Store } from '../db/store.js';
 import { notFound } from '../kernel/errors.js';
+import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
 import type { Principal } from '../registry/index.js';
 import * as repo from './repository.js';
 import type { Mismatch } from './match/mismatch.js';
@@ -31,6 +32,12 @@ export interface StatusView {
   readonly body: unknown;
 }
 
+/** Event rows keep a catalogue key and parameters; the words are rendered here, in every locale. */
+function renderCause(json: string): { code: string; message: Text; receipt?: { messageType: string; returnStatus: string; returnTime: string } } {
+  const c = JSON.parse(json) as { code: string; key: MessageCode; params?: Params; receipt?: { messageType: string; returnStatus: string; returnTime: string } };
+  return { code: c.code, message: text(c.key, c.params ?? {}), ...(c.receipt ? { receipt: c.receipt } : {}) };
+}
+
 const visible = (p: Principal, audience: string) => p.kind === 'admin' || (JSON.parse(audience) as string[]).includes(p.enterpriseId);
 
 export function createClearanceQueries(store: Store) {
@@ -51,7 +58,7 @@ export function createClearanceQueries(store: Store) {
         parcelId: parcel.id, inventoryId: parcel.inventory_id,
       } : null,
       receipts: receipts.map((r) => ({ messageType: r.message_type, returnStatus: r.return_status, returnTime: r.return_time, returnInfo: r.return_info, receivedAt: r.received_at })),
-      history: history.map((e) => ({ at: e.at, type: e.type, subject: e.subject, from: e.from_state, to: e.to_state, actor: e.actor, cause: JSON.parse(e.cause) as unknown })),
+      history: history.map((e) => ({ at: e.at, type: e.type, subject: e.subject, from: e.from_state, to: e.to_state, actor: e.actor, cause: renderCause(e.cause) })),
       body: JSON.parse(row.body) as unknown,
     };
   }
@@ -96,6 +103,8 @@ export function createClearanceQueries(store: Store) {
         total, limit, offset,
         items: rows.map((x) => ({
           id: x.id, orderKey: x.order_key, orderNo: x.order_no, direction: x.direction, state: x.state,
+          // The key /status/order/{orderRef} takes (ebpCode:orderNo), and the documents present.
+          orderRef: x.order_key.split('|').slice(1).join(':'), orderId: x.order_id, paymentId: x.payment_id, waybillId: x.waybill_id,
           mismatches: JSON.parse(x.mismatches) as Mismatch[], inventoryId: x.inventory_id, valueFen: x.value_fen === null ? null : Number(x.value_fen),
           decidedAt: x.decided_at, updatedAt: x.updated_at,
         })),
