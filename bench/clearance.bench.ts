@@ -57,22 +57,19 @@ function messages(all: Enterprise[]): { blocks: Message[][]; parcels: number } {
 async function projectRun(dir: string, run: number, data: ReturnType<typeof messages> | undefined) {
   const file = join(dir, `p${run}.db`);
   const gateway = createCustomsSimulator({ stepDelayMs: 0, seed: run + 1 });
-  const platform = await createPlatform(loadConfig({ db: `sqlite:${file}` }, {}), { gateway });
+  const decisions: number[] = [];
+  // Each parcel's decision time: from its last document being stored to the commit of its match.
+  const observe = { decision: (ms: number, parcels: number) => { for (let i = 0; i < parcels; i++) decisions.push(ms); } };
+  const platform = await createPlatform(loadConfig({ db: `sqlite:${file}` }, {}), { gateway, observe });
   await platform.registry.importMany(demoEnterprises(platform.zone), 'bench');
   const all = (await platform.registry.list({ limit: 100 })).items;
   for (const e of all.filter((x) => x.roles.includes('ebc') && x.park)) await platform.pipeline.putItemRecords(e, importItemRecords());
   const d = data ?? messages(all);
   const byCode = new Map(all.map((e) => [e.customsCode!, e]));
   await platform.pipeline.start();
-  const decisions: number[] = [];
   const t0 = performance.now();
   for (const block of d.blocks) {
-    for (const [i, m] of block.entries()) {
-      const s = performance.now();
-      await platform.pipeline.submit(byCode.get(m.filer)!, parseXmlSubmission(m.xml));
-      // The waybills come last: their commit is the match decision of the block's parcels.
-      if (i >= block.length - 2) decisions.push(performance.now() - s);
-    }
+    for (const m of block) await platform.pipeline.submit(byCode.get(m.filer)!, parseXmlSubmission(m.xml));
   }
   await platform.pipeline.drain();
   const seconds = (performance.now() - t0) / 1000;
@@ -140,6 +137,6 @@ export async function clearanceBench(): Promise<Figure[]> {
   return [
     { name: `clearance.end_to_end (${label})`, unit: 'parcels/s', value: rate, baselineName: 'raw ceiling: same XML parsed + same rows inserted, no logic', baseline: raw, target: 'ratio ≥ 0.5; ≥ 1,500 parcels/s' },
     { name: 'clearance.end_to_end documents (order + payment + waybill + list)', unit: 'documents/s', value: rate * 4, baselineName: 'raw ceiling', baseline: raw * 4, target: '≥ 6,000 documents/s' },
-    { name: `clearance.match_decision p99 (commit of the message completing the parcels; p50 ${p50.toFixed(1)} ms; ${sorted.length} decisions)`, unit: 'ms', value: p99, baselineName: 'target', baseline: 50, target: 'p99 ≤ 50 ms (ratio ≤ 1)' },
+    { name: `clearance.match_decision p99 (last document stored → match committed, per parcel; p50 ${p50.toFixed(1)} ms; ${sorted.length} parcels)`, unit: 'ms', value: p99, baselineName: 'target', baseline: 50, target: 'p99 ≤ 50 ms (ratio ≤ 1)' },
   ];
 }

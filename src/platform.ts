@@ -31,6 +31,8 @@ export interface PlatformOptions extends OpenOptions {
   readonly simulator?: SimulatorOptions;
   readonly log?: PipelineDeps['log'];
   readonly onEvents?: PipelineDeps['onEvents'];
+  /** Told of each message's match-decision time (the benchmark listens here). */
+  readonly observe?: PipelineDeps['observe'];
   /** The clock of the services (tests move it to exercise retries and deadlines). */
   readonly now?: () => Date;
 }
@@ -41,11 +43,18 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, ...options.simulator }));
+  const metrics = createMetrics();
   const webhooks = createWebhookService({ store, ...(options.now ? { now: options.now } : {}) });
   const pipeline = createPipeline({
     store, gateway,
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
+    observe: {
+      decision(ms, parcels) {
+        metrics.matchDecision.observe(ms / 1000);
+        options.observe?.decision(ms, parcels);
+      },
+    },
     bondedParks: zone.parks.map((p) => p.code),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -59,7 +68,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     config, store, zone, gateway, pipeline, webhooks,
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
-    metrics: createMetrics(),
+    metrics,
     async close() {
       await pipeline.close();
       await store.close();

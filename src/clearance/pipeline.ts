@@ -2,7 +2,7 @@
 // receipts. Each stage commits its outcome together with the work it hands to the next stage
 // (the outbox), so stages can move to separate worker processes over a durable queue without
 // changing what they do; here they run in one process.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
@@ -65,11 +65,15 @@ export interface PipelineDeps {
   readonly now?: () => Date;
   /** A declaration customs has not answered for this long is sent again (default 60 s). */
   readonly resendAfterMs?: number;
+  /** Told how long the match decisions of a message took from its documents being stored to the commit. */
+  readonly observe?: { decision(ms: number, parcels: number): void };
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
 const MAX_SEND_BATCH = 100;
+/** Jobs per dispatch round: small rounds keep the receipts' transactions short, so intake never waits long. */
+const ROUND_JOBS = 6;
 
 /** Customs codes for a refused document, per message type (spec table 7-2). */
 // Export messages have no codes of their own in table 7-2: their refusals carry -1 and our words.
@@ -92,6 +96,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 interface Pending {
   events: ClearanceEvent[];
   eventRows: EventRow[];
+  /** Parcels whose match was decided in this transaction. */
+  decided?: number;
 }
 
 export interface Pipeline {
@@ -141,6 +147,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (e.customs_code) codeCache.set(e.customs_code, { id: e.id, name: e.name_zh });
     }
   }
+  // The e-commerce enterprise's park decides bonded (1210) or direct (9610); looked up once a minute.
+  const parks = new Map<string, { park: string | null; at: number }>();
+  async function parkOf(trx: repo.Db, id: string): Promise<string | null> {
+    const hit = parks.get(id);
+    if (hit && Date.now() - hit.at < 60_000) return hit.park;
+    const row = await trx.selectFrom('enterprises').select(['park']).where('id', '=', id).executeTakeFirst();
+    parks.set(id, { park: row?.park ?? null, at: Date.now() });
+    return row?.park ?? null;
+  }
+
+  // Bodies are stored as JSON; a body already parsed (or just filed) is not parsed again.
+  const parsedBodies = new WeakMap<object, unknown>();
+  function bodyOf<T>(row: { body: string }): T {
+    let v = parsedBodies.get(row);
+    if (v === undefined) parsedBodies.set(row, v = JSON.parse(row.body));
+    return v as T;
+  }
+  function remember<R extends { body: string }>(entity: unknown, row: R): R {
+    parsedBodies.set(row, entity);
+    return row;
+  }
+
   const audienceOf = (filer: string, head: Head, fields: readonly string[]): string[] => {
     const ids = new Set([filer]);
     for (const f of fields) {
@@ -243,7 +271,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const at = now();
     const iso = at.toISOString();
     const actor = `enterprise:${enterprise.id}`;
-    return db.transaction().execute(async (trx) => {
+    let stored = 0;
+    let decided = 0;
+    const answer = await db.transaction().execute(async (trx) => {
       const p: Pending = { events: [], eventRows: [] };
       const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
       const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
@@ -285,15 +315,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           await repo.renameDocumentKey(trx, held.id, `${held.doc_key}#${held.id}`);
           held = undefined;
         }
-        const row = (): DocumentRow => ({
+        const row = (): DocumentRow => remember(d.entity, {
           id: newSeqId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
           head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: JSON.stringify(d.entity),
           audience: JSON.stringify(audienceOf(enterprise.id, d.head, kind.named)), created_at: iso, updated_at: iso, version: 1,
         });
+        const withId = (extra: Partial<DocumentRow>): DocumentRow => remember(d.entity, { ...row(), ...extra });
         if (appType === '1') {
           if (held && held.state !== 'deleted') { refuse(d, 'refused', codes.duplicate, 'INTAKE_DUPLICATE'); continue; }
           if (held) {
-            const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
+            const r = withId({ id: held.id, created_at: held.created_at, version: held.version + 1 });
             touched.push(r);
             event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'filed', msg('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
             answers.set(d.guid, accepted(kind, d, r.id));
@@ -320,13 +351,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           answers.set(d.guid, accepted(kind, d, r.id));
           continue;
         }
-        const r = { ...row(), id: held.id, created_at: held.created_at, version: held.version + 1 };
+        const r = withId({ id: held.id, created_at: held.created_at, version: held.version + 1 });
         touched.push(r);
         event(p, 'document', r.id, kind.messageType, d.key, held.state, 'received', actor, 'changed', msg('EVENT_FILED', { appType }), JSON.parse(r.audience), iso);
         answers.set(d.guid, accepted(kind, d, r.id));
       }
 
       await repo.insertDocuments(ins, trx, inserts);
+      stored = performance.now();
       for (const r of touched) await repo.updateDocument(trx, r);
       const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
       if (removed.length) await detach(trx, removed, iso, p);
@@ -346,11 +378,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const replayed = docs.filter((d) => seen.has(d.guid));
       await repo.insertGuids(ins, trx, fresh.map((d) => ({ guid: d.guid, enterprise_id: enterprise.id, hash: d.hash, answer: JSON.stringify(answers.get(d.guid)), at: iso })));
       await flushEvents(trx, p);
+      decided = p.decided ?? 0;
       return {
         messageType: kind.messageType,
         receipts: list.map((a) => (replayed.some((d) => d.guid === a.guid) ? { ...a, status: a.status === 'accepted' ? 'replayed' as const : a.status } : a)),
       };
     });
+    if (decided && stored) deps.observe?.decision(performance.now() - stored, decided);
+    return answer;
   }
 
   const accepted = (kind: Kind, d: DocIn, id: string): DocumentAnswer => ({
@@ -407,7 +442,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function milestones(kind: Kind, rows: readonly DocumentRow[], listedBy: ReadonlyMap<string, InventoryRow[]>, iso: string, p: Pending, actor: string): void {
     const what = kind.messageType === 'CEB607Message' ? 'waybill_bill' : kind.messageType === 'CEB507Message' ? 'arrived' : 'departed';
     for (const r of rows) {
-      for (const key of kind.waybills!(JSON.parse(r.body) as Model)) {
+      for (const key of kind.waybills!(bodyOf<Model>(r))) {
         for (const l of listedBy.get(key) ?? []) {
           event(p, 'inventory', l.id, l.message_type, l.cop_no, l.state, l.state, actor, what,
             msg('EVENT_MILESTONE', { type: `${kind.messageType.slice(0, 6)} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
@@ -426,7 +461,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const x of await repo.findParcelsByOrderKey(trx, keys)) parcels.set(x.order_key, x);
       const orderNos = new Map<string, DocumentRow>();
       for (const r of rows) {
-        const head = (JSON.parse(r.body) as Order).OrderHead;
+        const head = bodyOf<Order>(r).OrderHead;
         let parcel = parcels.get(r.doc_key);
         if (!parcel) {
           parcel = {
@@ -507,9 +542,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     parcels = parcels.filter((x) => x.direction !== 'export');
     const complete = all.filter((x) => x.direction !== 'export');
     const docsOf = (x: ParcelRow) => ({
-      order: JSON.parse(bodies.get(x.order_id)!.body) as Order,
-      payment: JSON.parse(bodies.get(x.payment_id!)!.body) as Payment,
-      waybill: JSON.parse(bodies.get(x.waybill_id!)!.body) as Logistics,
+      order: bodyOf<Order>(bodies.get(x.order_id)!),
+      payment: bodyOf<Payment>(bodies.get(x.payment_id!)!),
+      waybill: bodyOf<Logistics>(bodies.get(x.waybill_id!)!),
     });
     const parsed = new Map(complete.map((x) => [x.id, docsOf(x)]));
     const year = Number(new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
@@ -558,6 +593,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       x.year = year;
       x.value_fen = value;
       x.decided_at = iso;
+      p.decided = (p.decided ?? 0) + 1;
       x.updated_at = iso;
       x.mismatches = JSON.stringify(mismatches);
       x.state = mismatches.length ? 'mismatched' : 'matched';
@@ -573,7 +609,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         continue;
       }
       const ebc = codeCache.get(oh.ebcCode);
-      const ebcRow = ebc ? await trx.selectFrom('enterprises').select(['park']).where('id', '=', ebc.id).executeTakeFirst() : undefined;
+      const ebcRow = ebc ? { park: await parkOf(trx, ebc.id) } : undefined;
       const declaration: Declaration = {
         customsCode: deps.declaration.customsCode, portCode: deps.declaration.portCode,
         tradeMode: ebcRow?.park && bonded.has(ebcRow.park) ? '1210' : '9610',
@@ -582,7 +618,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       };
       // 企业内部编号 (C..20): date and 48 random bits, unique across restarts and processes.
       const id = newSeqId();
-      const copNo = `SG${formatStamp(at)}${randomBytes(6).toString('hex').toUpperCase()}`;
+      const copNo = `SG${formatStamp(at)}${randomUUID().slice(24).toUpperCase()}`;
       const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
       newLists.push({
         id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
@@ -618,14 +654,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         continue;
       }
       const result = matchExport({
-        order: JSON.parse(bodies.get(x.order_id)!.body) as ExportOrder,
-        receipts: JSON.parse(bodies.get(x.payment_id)!.body) as ExportReceipts,
-        waybill: JSON.parse(bodies.get(x.waybill_id)!.body) as ExportLogistics,
+        order: bodyOf<ExportOrder>(bodies.get(x.order_id)!),
+        receipts: bodyOf<ExportReceipts>(bodies.get(x.payment_id)!),
+        waybill: bodyOf<ExportLogistics>(bodies.get(x.waybill_id)!),
         inventory: JSON.parse(list.body) as ExportInventory,
       });
       x.state = result.matched ? 'matched' : 'mismatched';
       x.mismatches = JSON.stringify(result.mismatches);
       x.decided_at = iso;
+      p.decided = (p.decided ?? 0) + 1;
       const audience = [...new Set([x.enterprise_id, ...JSON.parse(list.audience) as string[], ...[x.order_id, x.payment_id, x.waybill_id].flatMap((id) => JSON.parse(bodies.get(id)!.audience) as string[])])];
       event(p, 'parcel', x.id, 'parcel', x.order_key, before, x.state, 'platform', x.state,
         result.matched ? msg('EVENT_MATCHED') : msg('EVENT_MISMATCHED', { count: result.mismatches.length, document: result.mismatches[0]!.document, field: result.mismatches[0]!.field }), audience, iso);
@@ -715,7 +752,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function dispatchOnce(): Promise<number> {
     const at = now();
     const iso = at.toISOString();
-    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), 50);
+    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), ROUND_JOBS);
     if (!jobs.length) return 0;
     type Payload =
       | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
@@ -789,7 +826,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         out.push({
           messageType: kind.messageType, direction: kind.direction, senderId: e?.dxp_id ?? e?.uscc ?? list[0]!.enterprise_id,
           model: {
-            guid: newGuid(), version: '1.0', [kind.entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => JSON.parse(r.body) as Model),
+            guid: newGuid(), version: '1.0', [kind.entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
             BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
           },
         });
@@ -837,7 +874,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           messageType: type, direction: type === 'CEB603Message' ? 'export' : 'import', senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
           model: {
             guid: newGuid(), version: '1.0',
-            Inventory: list.slice(i, i + MAX_SEND_BATCH).map((r) => JSON.parse(r.body) as Model),
+            Inventory: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
             BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
           },
         });
@@ -899,8 +936,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     await db.transaction().execute(async (trx) => {
       const p: Pending = { events: [], eventRows: [] };
-      const docs = new Map((await repo.findDocumentsByKey(trx, items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
-      const invs = new Map((await repo.findInventoriesByCopNo(trx, items.filter((i) => i.subject === 'inventory').map((i) => i.key))).map((d) => [d.cop_no, d]));
+      const docs = new Map((await repo.findDocumentSubjects(trx, items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
+      const invs = new Map((await repo.findInventorySubjects(trx, items.filter((i) => i.subject === 'inventory').map((i) => i.key))).map((d) => [d.cop_no, d]));
+      const audiences = new Map<string, string[]>();
       const rows: ReceiptRow[] = [];
       const docStates = new Map<string, string>();
       const invStates = new Map<string, string>();
@@ -923,14 +961,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const from = states.get(subject.id) ?? subject.state;
         const to = it.subject === 'document' ? documentStateFor(status) : inventoryStateFor(status);
         const ok = to !== undefined && to !== from && (it.subject === 'document' ? canMoveDocument(from, to) : canMoveInventory(from, to));
-        const audience = JSON.parse(subject.audience) as string[];
-        const key = it.subject === 'document' ? (subject as DocumentRow).doc_key : (subject as InventoryRow).cop_no;
+        let audience = audiences.get(subject.id);
+        if (!audience) audiences.set(subject.id, audience = JSON.parse(subject.audience) as string[]);
+        const key = it.subject === 'document' ? (subject as repo.DocumentSubject).doc_key : (subject as repo.InventorySubject).cop_no;
         event(p, it.subject, subject.id, subject.message_type, key, from, ok ? to! : from, 'customs', `receipt:${status}`,
           msg(ok ? 'EVENT_RECEIPT' : 'EVENT_RECEIPT_KEPT', { status }), audience, iso, info);
         if (!ok) continue;
         states.set(subject.id, to!);
         if (it.subject === 'inventory') {
-          const inv = subject as InventoryRow;
+          const inv = subject as repo.InventorySubject;
           const pre = str(it.entity.preNo) || inv.pre_no;
           const invt = str(it.entity.invtNo) || inv.invt_no;
           if (pre !== inv.pre_no || invt !== inv.invt_no) numbers.set(inv.id, { pre, invt });
@@ -946,7 +985,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await repo.insertReceipts(ins, trx, rows);
       await repo.setStates(trx, 'ceb_documents', docStates, iso);
       await repo.setStates(trx, 'inventories', invStates, iso);
-      for (const [id, n] of numbers) await repo.setInventoryNumbers(trx, id, n.pre, n.invt);
+      await repo.setInventoryNumbers(trx, numbers);
       await repo.addQuotas(trx, giveBack);
       await flushEvents(trx, p);
     });

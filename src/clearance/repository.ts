@@ -56,6 +56,27 @@ export async function findDocumentStates(db: Db, ids: readonly string[]): Promis
   return out;
 }
 
+export type DocumentSubject = Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>;
+export type InventorySubject = Pick<InventoryRow, 'id' | 'state' | 'message_type' | 'cop_no' | 'audience' | 'parcel_id' | 'pre_no' | 'invt_no'>;
+
+/** What a receipt needs of the documents it answers (no bodies). */
+export async function findDocumentSubjects(db: Db, keys: readonly string[]): Promise<DocumentSubject[]> {
+  if (!keys.length) return [];
+  const out: DocumentSubject[] = [];
+  for (const part of chunks(keys, 1)) {
+    out.push(...await db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where('doc_key', 'in', part).execute());
+  }
+  return out;
+}
+export async function findInventorySubjects(db: Db, copNos: readonly string[]): Promise<InventorySubject[]> {
+  if (!copNos.length) return [];
+  const out: InventorySubject[] = [];
+  for (const part of chunks(copNos, 1)) {
+    out.push(...await db.selectFrom('inventories').select(['id', 'state', 'message_type', 'cop_no', 'audience', 'parcel_id', 'pre_no', 'invt_no']).where('cop_no', 'in', part).execute());
+  }
+  return out;
+}
+
 /** Documents waiting for their order: by link key, not deleted. */
 export async function findByLink(db: Db, links: readonly string[]): Promise<DocumentRow[]> {
   if (!links.length) return [];
@@ -162,8 +183,13 @@ export async function findInventoriesByWaybill(db: Db, keys: readonly string[]):
 export async function deleteInventories(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length) await db.deleteFrom('inventories').where('id', 'in', [...ids]).execute();
 }
-export async function setInventoryNumbers(db: Db, id: string, preNo: string | null, invtNo: string | null): Promise<void> {
-  await db.updateTable('inventories').set({ pre_no: preNo, invt_no: invtNo }).where('id', '=', id).execute();
+/** Customs' numbers (preNo, invtNo) for many lists, one statement per chunk. */
+export async function setInventoryNumbers(db: Db, numbers: ReadonlyMap<string, { pre: string | null; invt: string | null }>): Promise<void> {
+  for (const part of chunks([...numbers], 5)) {
+    const pre = sql.join(part.map(([id, n]) => sql`when ${id} then ${n.pre}`), sql` `);
+    const invt = sql.join(part.map(([id, n]) => sql`when ${id} then ${n.invt}`), sql` `);
+    await sql`update inventories set pre_no = case id ${pre} end, invt_no = case id ${invt} end where id in (${sql.join(part.map(([id]) => id))})`.execute(db);
+  }
 }
 
 export async function quotas(db: Db, keys: readonly { buyer: string; year: number }[]): Promise<Map<string, number>> {

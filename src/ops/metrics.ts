@@ -23,7 +23,13 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, registryWrites, intakeDocuments };
+  const matchDecision = new Histogram({
+    name: 'silkgate_match_decision_seconds',
+    help: 'Time from a message\'s documents being stored to the commit of the match decisions they complete',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  return { registry, httpDuration, registryWrites, intakeDocuments, matchDecision };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
