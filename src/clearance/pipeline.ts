@@ -421,7 +421,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       changed.push(next);
       event(p, 'parcel', next.id, 'parcel', next.order_key, parcel.state, next.state, 'platform', 'detached', msg('EVENT_DETACHED', { key: r.doc_key }), JSON.parse(r.audience), iso);
     }
-    await repo.upsertParcels(trx, changed);
+    await repo.upsertParcels(ins, trx, changed);
   }
 
   /** A list built or filed but not yet sent is withdrawn when its documents change. */
@@ -628,7 +628,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       x.inventory_id = id;
       event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', msg('EVENT_LIST_BUILT'), audience, iso);
     }
-    await repo.upsertParcels(trx, parcels);
+    await repo.upsertParcels(ins, trx, parcels);
     await repo.insertInventories(ins, trx, newLists);
     await repo.setStates(trx, 'inventories', promoted, iso);
     await repo.addQuotas(trx, deltas);
@@ -671,7 +671,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       promoted.set(list.id, 'filed');
       event(p, 'inventory', list.id, list.message_type, list.cop_no, list.state, 'filed', 'platform', 'checked', msg('EVENT_LIST_CHECKED'), audience, iso);
     }
-    await repo.upsertParcels(trx, parcels);
+    await repo.upsertParcels(ins, trx, parcels);
     await repo.setStates(trx, 'inventories', promoted, iso);
     if (promoted.size) {
       await repo.insertOutbox(ins, trx, [{ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'inventories', ids: [...promoted.keys()] }) }]);

@@ -122,17 +122,10 @@ export async function attachedIds(db: Db, ids: readonly string[]): Promise<Set<s
   return new Set(rows.flatMap((r) => [r.payment_id, r.waybill_id]).filter((x): x is string => !!x));
 }
 
-/** Inserts or replaces parcels in one statement (both engines support ON CONFLICT … DO UPDATE). */
-export async function upsertParcels(db: Db, rows: readonly ParcelRow[]): Promise<void> {
-  if (!rows.length) return;
-  for (const part of chunks(rows, 17)) {
-    await db.insertInto('parcels').values(part as never).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-      payment_id: eb.ref('excluded.payment_id'), waybill_id: eb.ref('excluded.waybill_id'), order_id: eb.ref('excluded.order_id'),
-      inventory_id: eb.ref('excluded.inventory_id'), state: eb.ref('excluded.state'), mismatches: eb.ref('excluded.mismatches'),
-      buyer_key: eb.ref('excluded.buyer_key'), year: eb.ref('excluded.year'), value_fen: eb.ref('excluded.value_fen'),
-      decided_at: eb.ref('excluded.decided_at'), updated_at: eb.ref('excluded.updated_at'),
-    }))).execute();
-  }
+const PARCEL_UPDATE = ['payment_id', 'waybill_id', 'order_id', 'inventory_id', 'state', 'mismatches', 'buyer_key', 'year', 'value_fen', 'decided_at', 'updated_at'];
+/** Inserts new parcels and rewrites the decided columns of existing ones. */
+export async function upsertParcels(ins: Inserter, db: Db, rows: readonly ParcelRow[]): Promise<void> {
+  await ins(db as Kysely<Database>, 'parcels', rows as never, { conflict: ['id'], update: PARCEL_UPDATE });
 }
 
 /** Sets state (and version, updated_at) of many rows: one statement per target state. */
@@ -183,13 +176,9 @@ export async function findInventoriesByWaybill(db: Db, keys: readonly string[]):
 export async function deleteInventories(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length) await db.deleteFrom('inventories').where('id', 'in', [...ids]).execute();
 }
-/** Customs' numbers (preNo, invtNo) for many lists, one statement per chunk. */
+/** Customs' numbers (preNo, invtNo) of lists: one cached statement, run per list (cheaper than a CASE per batch). */
 export async function setInventoryNumbers(db: Db, numbers: ReadonlyMap<string, { pre: string | null; invt: string | null }>): Promise<void> {
-  for (const part of chunks([...numbers], 5)) {
-    const pre = sql.join(part.map(([id, n]) => sql`when ${id} then ${n.pre}`), sql` `);
-    const invt = sql.join(part.map(([id, n]) => sql`when ${id} then ${n.invt}`), sql` `);
-    await sql`update inventories set pre_no = case id ${pre} end, invt_no = case id ${invt} end where id in (${sql.join(part.map(([id]) => id))})`.execute(db);
-  }
+  for (const [id, n] of numbers) await db.updateTable('inventories').set({ pre_no: n.pre, invt_no: n.invt }).where('id', '=', id).execute();
 }
 
 export async function quotas(db: Db, keys: readonly { buyer: string; year: number }[]): Promise<Map<string, number>> {

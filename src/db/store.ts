@@ -12,6 +12,19 @@ import { migrateToLatest } from './migrate.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** INSERT … ON CONFLICT (columns) DO UPDATE SET each of `update` to the new row's value. */
+export interface Upsert {
+  readonly conflict: readonly string[];
+  readonly update: readonly string[];
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+function upsertClause(u: Upsert | undefined): string {
+  if (!u) return '';
+  for (const name of [...u.conflict, ...u.update]) if (!IDENT.test(name)) throw new Error(`insertRows: bad identifier "${name}"`);
+  return ` ON CONFLICT (${u.conflict.join(', ')}) DO UPDATE SET ${u.update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
+
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
@@ -21,7 +34,7 @@ export interface Store {
    * through cached prepared statements on the connection the transaction holds, since building a
    * query per batch costs more than the insert; elsewhere a multi-row INSERT per chunk.
    */
-  insertRows(db: Kysely<Database>, table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  insertRows(db: Kysely<Database>, table: string, rows: readonly Record<string, unknown>[], upsert?: Upsert): Promise<void>;
   /** Where the data lives, safe to print (no password). */
   readonly describe: string;
   /** Names of the migrations this open applied. */
@@ -58,14 +71,15 @@ function openSqlite(file: string): { db: Kysely<Database>; bulk: BulkWriter; raw
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
   const lock = <T>(work: () => T): Promise<T> => db.connection().execute(async () => work());
   const inserts = new Map<string, BetterSqlite3.Statement>();
-  const insertRows: Store['insertRows'] = async (_trx, table, rows) => {
+  const insertRows: Store['insertRows'] = async (_trx, table, rows, upsert) => {
     if (!rows.length) return;
     const columns = Object.keys(rows[0]!);
-    const key = `${table}(${columns.join(',')})`;
+    const clause = upsertClause(upsert);
+    const key = `${table}(${columns.join(',')})${clause}`;
     let st = inserts.get(key);
     if (!st) {
-      for (const name of [table, ...columns]) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`insertRows: bad identifier "${name}"`);
-      st = raw.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`insertRows: bad identifier "${name}"`);
+      st = raw.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${clause}`);
       inserts.set(key, st);
     }
     for (const row of rows) st.run(columns.map((c) => row[c] ?? null));
@@ -129,11 +143,18 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
     pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     bulk = new PostgresBulkWriter(pool);
-    insertRows = async (trx, table, rows) => {
+    insertRows = async (trx, table, rows, upsert) => {
       if (!rows.length) return;
       // PostgreSQL binds at most 65,535 parameters per statement.
       const size = Math.max(1, Math.floor(60_000 / Object.keys(rows[0]!).length));
-      for (let i = 0; i < rows.length; i += size) await trx.insertInto(table as never).values(rows.slice(i, i + size) as never).execute();
+      for (let i = 0; i < rows.length; i += size) {
+        let q = trx.insertInto(table as never).values(rows.slice(i, i + size) as never);
+        if (upsert) {
+          const set = Object.fromEntries(upsert.update.map((c) => [c, sql.ref(`excluded.${c}`)]));
+          q = q.onConflict((oc) => oc.columns(upsert.conflict as never).doUpdateSet(set as never));
+        }
+        await q.execute();
+      }
     };
   }
   const ping = async () => {
