@@ -165,6 +165,28 @@ describe('clearance pipeline over HTTP', () => {
     expect((await status(admin, 'order', key)).statusCode).toBe(200);
   });
 
+  it('a payer other than the buyer is a mismatch, unless the platform verified the buyer', async () => {
+    const other = { payerName: '王大明', payerIdNumber: '330782196501011238' };
+    const x = parcel(parties, { payment: other });
+    await post(parties.ebp, 'CEB311Message', x.order);
+    await post(parties.payment, 'CEB411Message', x.payment);
+    await post(parties.logistics, 'CEB511Message', x.waybill);
+    const s = (await status(admin, 'order', `${parties.ebp.customsCode}:${x.orderNo}`)).json();
+    expect(s.match.mismatches.map((m: { rule: string; field: string }) => `${m.rule} ${m.field}`)).toEqual(['payer_is_buyer PaymentHead/payerIdNumber', 'payer_is_buyer PaymentHead/payerName']);
+    // Only a platform may vouch for its buyers.
+    const buyer = (x.order as { Order: { OrderHead: { buyerIdNumber: string } }[] }).Order[0]!.OrderHead.buyerIdNumber;
+    const notPlatform = await app.inject({ method: 'PUT', url: '/api/v1/buyer-verifications', payload: { buyers: [{ idType: '1', idNumber: buyer }] }, headers: auth(tokens.get(parties.payment.id)!) });
+    expect(notPlatform.statusCode).toBe(403);
+    const ok = await app.inject({ method: 'PUT', url: '/api/v1/buyer-verifications', payload: { buyers: [{ idType: '1', idNumber: buyer }] }, headers: auth(tokens.get(parties.ebp.id)!) });
+    expect(ok.json()).toEqual({ saved: 1 });
+    const y = parcel(parties, { payment: other, order: { buyerIdNumber: buyer } });
+    await post(parties.ebp, 'CEB311Message', y.order);
+    await post(parties.payment, 'CEB411Message', y.payment);
+    await post(parties.logistics, 'CEB511Message', y.waybill);
+    const t = (await status(admin, 'order', `${parties.ebp.customsCode}:${y.orderNo}`)).json();
+    expect(t.match).toMatchObject({ state: 'matched', mismatches: [] });
+  });
+
   it('customs limits: two items over 5,000 are stopped at the match with -621005', async () => {
     const x = parcel(parties, { order: { goodsValue: '5200', acturalPaid: '5219.12' }, payment: { amountPaid: '5219.12' } });
     await post(parties.ebp, 'CEB311Message', x.order);

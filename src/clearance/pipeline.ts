@@ -107,6 +107,8 @@ export interface Pipeline {
   /** Stores receipts from the gateway (the gateway's sink). */
   receive(receipts: readonly InboundReceipt[]): Promise<void>;
   putItemRecords(enterprise: Enterprise, records: readonly ItemRecordInput[]): Promise<number>;
+  /** A platform declares buyers whose identity it verified (then their payer may differ). */
+  verifyBuyers(enterprise: Enterprise, buyers: readonly { idType: string; idNumber: string }[]): Promise<number>;
   start(): Promise<void>;
   /** Dispatches until the outbox is empty and the gateway has nothing in flight (tests, bench). */
   drain(maxRounds?: number): Promise<void>;
@@ -553,6 +555,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { buyer: buyerKey(h.buyerIdType, h.buyerIdNumber), year };
     });
     const used = await repo.quotas(trx, buyers);
+    const verified = await repo.verifiedBuyers(trx, complete.map((x) => {
+      const h = parsed.get(x.id)!.order.OrderHead;
+      return { ebp: h.ebpCode, buyer: buyerKey(h.buyerIdType, h.buyerIdNumber) };
+    }));
     const deltas = new Map<string, number>();
     const ebcCodes = [...new Set(complete.map((x) => parsed.get(x.id)!.order.OrderHead.ebcCode))];
     const items = new Map<string, Map<string, ItemRecord>>();
@@ -582,7 +588,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // A parcel that already holds quota (re-decided after a change) gives it back first.
       if (before === 'matched' && x.buyer_key && x.value_fen) deltas.set(`${x.buyer_key}|${x.year}`, (deltas.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
       const ytd = (used.get(qk) ?? 0) + (deltas.get(qk) ?? 0);
-      const result = matchImport(docs, { yearToDateFen: ytd });
+      const result = matchImport(docs, { yearToDateFen: ytd, buyerVerified: verified.has(`${oh.ebpCode}|${bk}`) });
       const ebcItems = items.get(oh.ebcCode) ?? new Map<string, ItemRecord>();
       const filed = waitingLists.get(x.id);
       const mismatches: Mismatch[] = [...result.mismatches];
@@ -1003,8 +1009,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return records.length;
   }
 
+  async function verifyBuyers(enterprise: Enterprise, buyers: readonly { idType: string; idNumber: string }[]): Promise<number> {
+    const ebpCode = enterprise.customsCode ?? enterprise.uscc;
+    const iso = now().toISOString();
+    await db.transaction().execute((trx) => repo.upsertBuyerVerifications(ins, trx, buyers.map((b) => ({
+      ebp_code: ebpCode, buyer_key: buyerKey(b.idType, b.idNumber), enterprise_id: enterprise.id, verified_at: iso,
+    }))));
+    return buyers.length;
+  }
+
   return {
-    submit, dispatch, receive, putItemRecords,
+    submit, dispatch, receive, putItemRecords, verifyBuyers,
     async start() {
       await gateway.start((r) => receive(r));
       started = true;

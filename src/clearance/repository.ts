@@ -204,6 +204,20 @@ export async function addQuotas(db: Db, deltas: ReadonlyMap<string, number>): Pr
   }
 }
 
+/** Which of these (ebpCode, buyer) pairs a platform has verified. */
+export async function verifiedBuyers(db: Db, pairs: readonly { ebp: string; buyer: string }[]): Promise<Set<string>> {
+  if (!pairs.length) return new Set();
+  const buyers = [...new Set(pairs.map((x) => x.buyer))];
+  const out = new Set<string>();
+  for (const part of chunks(buyers, 1)) {
+    for (const r of await db.selectFrom('buyer_verifications').select(['ebp_code', 'buyer_key']).where('buyer_key', 'in', part).execute()) out.add(`${r.ebp_code}|${r.buyer_key}`);
+  }
+  return out;
+}
+export async function upsertBuyerVerifications(ins: Inserter, db: Db, rows: readonly { ebp_code: string; buyer_key: string; enterprise_id: string; verified_at: string }[]): Promise<void> {
+  await ins(db as Kysely<Database>, 'buyer_verifications', rows as never, { conflict: ['ebp_code', 'buyer_key'], update: ['enterprise_id', 'verified_at'] });
+}
+
 export async function itemRecords(db: Db, ebcCodes: readonly string[]): Promise<ItemRecordRow[]> {
   if (!ebcCodes.length) return [];
   return db.selectFrom('item_records').selectAll().where('ebc_code', 'in', [...ebcCodes]).execute();

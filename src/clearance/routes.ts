@@ -88,6 +88,24 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
     schema: { tags, security, summary: 'Counts of documents, parcels and lists by state (what the caller may see)' },
   }, async (request) => queries.summary(requirePrincipal(request)));
 
+  r.put('/api/v1/buyer-verifications', {
+    schema: {
+      tags, security,
+      summary: 'A platform declares buyers whose identity it has verified (18号 art 5): their payer may then differ from the buyer',
+      description: 'Only the ID is kept, as a SHA-256 digest, per platform. Needs an e-commerce platform (ebp) token.',
+      body: Type.Object({
+        buyers: Type.Array(Type.Object({
+          idType: Type.Literal('1'),
+          idNumber: Type.String({ minLength: 15, maxLength: 18, pattern: '^[0-9]{15}([0-9]{2}[0-9Xx])?$' }),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: 5000 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const e = await filer(request);
+    if (!e.roles.includes('ebp')) throw new AppError('forbidden', 'INTAKE_ROLE', { type: 'buyer-verifications', roles: 'ebp', held: e.roles.join(', ') || '—' });
+    return { saved: await pipeline.verifyBuyers(e, request.body.buyers) };
+  });
+
   r.put('/api/v1/item-records', {
     schema: {
       tags, security, summary: 'Register item records (商品备案) of the calling e-commerce enterprise: what a list needs beyond the order',

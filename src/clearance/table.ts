@@ -118,7 +118,15 @@ export interface ItemRecordRow {
   updated_at: string;
 }
 
+export interface BuyerVerificationRow {
+  ebp_code: string;
+  buyer_key: string;
+  enterprise_id: string;
+  verified_at: string;
+}
+
 export interface ClearanceTables {
+  buyer_verifications: BuyerVerificationRow;
   ceb_documents: DocumentRow;
   intake_guids: IntakeGuidRow;
   parcels: ParcelRow;

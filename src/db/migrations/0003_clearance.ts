@@ -136,6 +136,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('buyer_quotas_pkey', ['buyer_key', 'year'])
     .execute();
 
+  // Buyers whose identity a platform has verified (18号 art 5): then the payer may differ from the
+  // buyer. Keyed by the sha-256 of the ID, per platform.
+  await db.schema.createTable('buyer_verifications')
+    .addColumn('ebp_code', 'text', (c) => c.notNull())
+    .addColumn('buyer_key', 'text', (c) => c.notNull())
+    .addColumn('enterprise_id', 'text', (c) => c.notNull())
+    .addColumn('verified_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('buyer_verifications_pkey', ['ebp_code', 'buyer_key'])
+    .execute();
+
   // 商品备案: what the inventory list needs that the order does not carry (HS code, legal units).
   await db.schema.createTable('item_records')
     .addColumn('ebc_code', 'text', (c) => c.notNull())
@@ -153,7 +163,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['item_records', 'buyer_quotas', 'outbox', 'clearance_events', 'receipts', 'inventories', 'parcels', 'intake_guids', 'ceb_documents']) {
+  for (const t of ['buyer_verifications', 'item_records', 'buyer_quotas', 'outbox', 'clearance_events', 'receipts', 'inventories', 'parcels', 'intake_guids', 'ceb_documents']) {
     await db.schema.dropTable(t).execute();
   }
 }
