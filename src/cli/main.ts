@@ -8,6 +8,7 @@ import { UsageError } from './usage.js';
 const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平台
 
   silkgate serve [--port N] [--host H] [--data DIR] [--db URL] [--zone jinhua|zhoushan] [--no-demo]
+                          with demo data it also files gentle demo traffic (SILKGATE_DEMO_TRAFFIC=0 turns it off)
   silkgate migrate                         create or upgrade the database
   silkgate admin-token reset               revoke every operator token and issue a new one
   silkgate enterprise add --uscc C --name N --roles ebc,logistics [--customs-code C] [--dxp-id D]
@@ -24,6 +25,13 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
   silkgate status order|payment|waybill|inventory KEY [--token T] [--json]
                           state, match result, receipts and history; KEY code:number (e.g. ebpCode:orderNo),
                           for inventory copNo, preNo or invtNo; without --token the operator's view
+
+  silkgate simulate [--rate N] [--duration S] [--mode import|export|mixed] [--faults SHARE] [--seed N]
+                    [--url BASE] [--label L] [--json]
+                          realistic traffic through the HTTP API of a running server (defaults: 5 parcels/s for
+                          60 s, mixed, 5 % deliberate faults, --url http://127.0.0.1:8080); give the server's
+                          --data / --db: the database is opened only to issue tokens and item records for the demo
+                          enterprises. Summary on stdout (--json: the figures); exit 1 if no request was answered
 
   silkgate ceb check FILE|DIR…             one JSON line per file {file, messageType, version, valid, errors, warnings}
   silkgate ceb parse FILE                  the message as JSON
@@ -95,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import('./intake.js')).intakeCommand(stripGlobal(argv.slice(argv.indexOf('intake') + 1)), config, locale);
       case 'status':
         return await (await import('./status.js')).statusCommand(stripGlobal(argv.slice(argv.indexOf('status') + 1)), config, locale);
+      case 'simulate':
+        return await (await import('./simulate.js')).simulateCommand(stripGlobal(argv.slice(argv.indexOf('simulate') + 1)), config, locale);
       default:
         process.stderr.write(`silkgate: unknown command "${command}"\n\n${HELP}`);
         return 2;

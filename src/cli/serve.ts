@@ -1,11 +1,53 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../kernel/config.js';
 import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
 import { AppError } from '../kernel/errors.js';
 import { demoEnterprises } from '../zone/demo.js';
 import { createWebhookDispatcher } from '../clearance/webhooks/index.js';
+import { prepareDemoTraffic, type PreparedTraffic } from '../clearance/traffic/setup.js';
+import { createTraffic } from '../clearance/traffic/generator.js';
+import { describeStats, driveTraffic } from '../clearance/traffic/driver.js';
+
+/** Demo traffic: about one parcel every two seconds, imports and exports, 5 % with a deliberate fault (the generator's default mix). */
+const DEMO_RATE = 0.5;
+const DEMO_RUN_SECONDS = 600;
+
+/**
+ * Files generated traffic through the server's own API until stopped, in runs of ten minutes (each
+ * run its own generator, so nothing it keeps grows without bound). Never throws: a failed run is
+ * logged and the next one starts a little later.
+ */
+function startDemoTraffic(baseUrl: string, prepared: PreparedTraffic, log: FastifyBaseLogger): { stop(): Promise<void> } {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const running = (async () => {
+    let seed = Math.floor(Math.random() * 2 ** 31);
+    while (!signal.aborted) {
+      try {
+        const stats = await driveTraffic({
+          baseUrl, tokens: prepared.tokens, traffic: createTraffic({ seed: seed++, parties: prepared.parties }),
+          ratePerSecond: DEMO_RATE, durationSeconds: DEMO_RUN_SECONDS, mode: 'mixed', concurrency: 2,
+          // Enterprises file in batches: a few documents per message rather than one request each.
+          lingerMs: 5000, signal,
+        });
+        if (!signal.aborted) log.info({ stats }, `demo traffic: ${describeStats(stats).en}`);
+      } catch (err) {
+        log.warn({ err }, 'demo traffic run failed; trying again in a minute');
+        await sleep(60_000, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  })().catch((err) => log.error({ err }, 'demo traffic stopped'));
+  return {
+    async stop() {
+      controller.abort();
+      await running;
+    },
+  };
+}
 
 export async function serve(config: Config): Promise<void> {
   const platform = await createPlatform(config);
@@ -22,9 +64,33 @@ export async function serve(config: Config): Promise<void> {
     demo = await platform.registry.importMany(demoEnterprises(platform.zone), 'demo');
   }
   const app = await buildApp(platform, { logger: { level: config.logLevel } });
+
+  // Demo data comes with demo traffic, so the dashboard moves; only ever as the demo enterprises.
+  let demoTraffic: PreparedTraffic | undefined;
+  let demoTrafficNote: string | undefined;
+  if (config.demo && process.env.SILKGATE_DEMO_TRAFFIC !== '0') {
+    try {
+      demoTraffic = await prepareDemoTraffic(platform, { label: 'demo-traffic', demoOnly: true, actor: 'platform:demo-traffic' });
+    } catch (err) {
+      // Never a reason not to start: the platform runs without its demo traffic.
+      if (!(err instanceof AppError && err.code === 'TRAFFIC_NO_ENTERPRISES')) app.log.warn({ err }, 'demo traffic not started');
+      demoTrafficNote = err instanceof AppError && err.code === 'TRAFFIC_NO_ENTERPRISES'
+        ? 'off: the demo enterprises it files as are not in the registry 登记库中没有演示企业'
+        : 'off: could not be prepared (see the log) 未能启动';
+    }
+  }
+  if (demoTraffic) {
+    // Its requests are logged only when something goes wrong: a demo should not flood the console.
+    const own = new Set(Object.values(demoTraffic.tokens).map((t) => `Bearer ${t}`));
+    app.addHook('onRequest', async (request) => {
+      if (own.has(request.headers.authorization ?? '') && ['trace', 'debug', 'info'].includes(request.log.level)) request.log.level = 'warn';
+    });
+  }
+
   await platform.pipeline.start();
   const webhooks = createWebhookDispatcher({ store: platform.store, logger: app.log });
   webhooks.start();
+  let traffic: { stop(): Promise<void> } | undefined;
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -33,6 +99,8 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
+      // The demo traffic goes first: it is a client of this very server.
+      await traffic?.stop();
       await app.close();
       await webhooks.stop();
       await platform.close();
@@ -56,6 +124,12 @@ export async function serve(config: Config): Promise<void> {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const base = `http://${host}:${port}`;
+  if (demoTraffic && !closing) {
+    // To the address the server listens on (a wildcard one is reached on loopback).
+    const bound = typeof addr === 'object' && addr ? addr.address : config.host;
+    const own = bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '::1' : bound;
+    traffic = startDemoTraffic(`http://${own.includes(':') ? `[${own}]` : own}:${port}`, demoTraffic, app.log);
+  }
   const lines = [
     `Silkgate 丝路通 — ${platform.zone.zoneName.zh}`,
     `  数据库 database   ${platform.store.describe}${platform.store.applied.length ? ` (migrated: ${platform.store.applied.join(', ')})` : ''}`,
@@ -66,6 +140,8 @@ export async function serve(config: Config): Promise<void> {
     `  海关 customs      ${config.customs.kind === 'simulator' ? `built-in simulator 模拟海关 (receipt step ${config.customs.stepMs} ms)` : config.customs.url.replace(/\/\/[^@/]*@/, '//***@')}`,
   ];
   if (demo) lines.push(`  演示数据 demo data  ${demo} enterprises marked 演示/demo (start with --no-demo or SILKGATE_DEMO=0 to skip)`);
+  if (traffic) lines.push(`  演示流量 demo traffic  about 1 parcel every 2 s through the API as the demo enterprises (SILKGATE_DEMO_TRAFFIC=0 to turn off)`);
+  else if (demoTrafficNote) lines.push(`  演示流量 demo traffic  ${demoTrafficNote}`);
   if (generated) lines.push(`  运营令牌 operator token (shown once, also saved to ${tokenFile}):`, `    ${generated}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -105,7 +105,9 @@ export async function driveTraffic(options: DriveOptions): Promise<TrafficStats>
   const url = new URL('/api/v1/messages', options.baseUrl).toString();
   // Every enterprise that may file must have a token: finding out mid-run would skew the figures.
   const { parties } = options.traffic;
-  for (const p of [...parties.ebp, ...parties.payment, ...parties.logistics]) {
+  // Export lists (CEB603) come from the declarants, or from the sellers when there are none.
+  const listers = parties.declarant?.length ? parties.declarant : parties.ebc;
+  for (const p of [...parties.ebp, ...parties.payment, ...parties.logistics, ...(options.mode === 'import' ? [] : listers)]) {
     if (!options.tokens[p.code]) throw new AppError('invalid', 'TRAFFIC_NO_TOKEN', { party: p.code });
   }
 

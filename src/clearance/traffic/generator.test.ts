@@ -374,6 +374,7 @@ const FILER_FIELD: Record<string, [string, (d: Record<string, unknown>) => strin
   CEB303Message: ['Order', (d) => (d['OrderHead'] as Record<string, string>)['ebpCode']!],
   CEB403Message: ['Receipts', (d) => d['payCode'] as string],
   CEB505Message: ['Logistics', (d) => d['logisticsCode'] as string],
+  CEB603Message: ['Inventory', (d) => (d['InventoryHead'] as Record<string, string>)['agentCode']!],
 };
 
 const servers: Server[] = [];
@@ -424,7 +425,7 @@ async function intakeStub(opts: { status?: number } = {}) {
 }
 
 const tokens: Record<string, string> = Object.fromEntries(
-  [...parties.ebp, ...parties.payment, ...parties.logistics].map((p) => [p.code, `tok-${p.code}`]),
+  [...parties.ebp, ...parties.payment, ...parties.logistics, ...(parties.declarant ?? [])].map((p) => [p.code, `tok-${p.code}`]),
 );
 
 describe('driveTraffic', () => {
@@ -443,7 +444,12 @@ describe('driveTraffic', () => {
     expect([stats.accepted, stats.refused, stats.errors]).toEqual([ok.length, refused.length, 0]);
     // One broken document per malformed parcel, each sent alone and refused alone.
     expect(stats.refused).toBe(stats.faults.malformed_xml);
-    expect(stats.documents).toBe(3 * stats.parcels);
+    // Three documents per import parcel, four per export parcel (with the declarant's CEB603).
+    const exportOrders = stub.seen.filter((r) => r.messageType === 'CEB303Message').reduce((n, r) => n + r.documents, 0);
+    const exportLists = stub.seen.filter((r) => r.messageType === 'CEB603Message').reduce((n, r) => n + r.documents, 0);
+    expect(exportLists).toBeGreaterThan(0);
+    expect(exportLists).toBeGreaterThanOrEqual(exportOrders);
+    expect(stats.documents).toBe(3 * stats.parcels + exportLists);
     expect(ok.reduce((s, r) => s + r.documents, 0) + refused.length).toBe(stats.documents);
     expect(stats.receipts).toBe(ok.reduce((s, r) => s + r.documents, 0));
     expect(stats.receiptsNegative).toBe(ok.length);

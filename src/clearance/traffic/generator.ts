@@ -10,6 +10,7 @@ import { AppError } from '../../kernel/errors.js';
 import { newGuid } from '../../kernel/ids.js';
 import { applyRate, fenToYuan, parseDecimal, roundHalfUp, type Fen } from '../../kernel/money.js';
 import { formatCustomsTime } from '../../kernel/time.js';
+import { exportHsCode } from './items.js';
 import {
   DESTINATIONS, DISTRICTS, ESTATES, EXPORT_PRODUCTS, GIVEN_FEMALE, GIVEN_MALE, IMPORT_PRODUCTS, MOBILE_PREFIXES,
   STREETS, SURNAMES, type Destination, type ExportProduct, type ImportProduct,
@@ -384,7 +385,7 @@ abstract class ParcelBase<K extends string> {
 }
 
 export type ImportDocumentKind = 'order' | 'payment' | 'waybill';
-export type ExportDocumentKind = 'order' | 'receipts' | 'waybill';
+export type ExportDocumentKind = 'order' | 'receipts' | 'waybill' | 'list';
 
 export interface ImportExpected {
   /** acturalPaid by the formula, = what the payment must show (§2.1 #3). */
@@ -433,11 +434,14 @@ export class ExportParcel extends ParcelBase<ExportDocumentKind> {
   readonly direction = 'export' as const;
   protected readonly types = {
     order: ['CEB303Message', 'Order'], receipts: ['CEB403Message', 'Receipts'], waybill: ['CEB505Message', 'Logistics'],
+    list: ['CEB603Message', 'Inventory'],
   } as const;
   constructor(
     readonly order: Exp.CEB303Message,
     readonly receipts: Exp.CEB403Message,
     readonly waybill: Exp.CEB505Message,
+    /** The declarant's 申报清单 (CEB603) for the three documents (9610, 简化申报 A). */
+    readonly list: Exp.CEB603Message,
     readonly fault: FaultKind | null,
     readonly expected: ExportExpected,
     readonly garble: Garble | null,
@@ -448,7 +452,7 @@ export class ExportParcel extends ParcelBase<ExportDocumentKind> {
     super();
   }
   protected model(kind: ExportDocumentKind) {
-    return (kind === 'order' ? this.order : kind === 'receipts' ? this.receipts : this.waybill) as unknown as Model & { BaseTransfer: Imp.BaseTransfer };
+    return (kind === 'order' ? this.order : kind === 'receipts' ? this.receipts : kind === 'waybill' ? this.waybill : this.list) as unknown as Model & { BaseTransfer: Imp.BaseTransfer };
   }
 }
 
@@ -773,10 +777,30 @@ export function createTraffic(options: TrafficOptions): Traffic {
       }],
       BaseTransfer: transfer(log),
     };
+    // The list is declared by a broker when the parties name one, else by the seller itself.
+    const dec = parties.declarant?.length ? r.pick(parties.declarant) : ebc;
+    const list: Exp.CEB603Message = {
+      guid: guid(), version: '1.0',
+      Inventory: [{
+        InventoryHead: {
+          guid: guid(), ...head, customsCode: '2900', ebpCode: ebp.code, ebpName: ebp.name, orderNo, logisticsCode: log.code, logisticsName: log.name,
+          logisticsNo, copNo: `JH${formatCustomsTime(at, 'YYYYMMDD')}${serials.xOrder.next()}`, ieFlag: 'E', portCode: '2900', ieDate: formatCustomsTime(at, 'YYYYMMDD'),
+          statisticsFlag: 'A', agentCode: dec.code, agentName: dec.name, ebcCode: ebc.code, ebcName: ebc.name, ownerCode: ebc.code, ownerName: ebc.name,
+          tradeMode: '9610', trafMode: '5', country: dest.country, POD: dest.country, freight: yuan(freightFen), fCurrency: currency, fFlag: '3',
+          insuredFee: '0', iCurrency: currency, iFlag: '3', wrapType: '2', packNo: '1', grossWeight: kg(grams), netWeight: kg(Math.max(1, grams - 50)),
+        },
+        InventoryList: picked.map(({ p, qty, price }, i) => ({
+          gnum: String(i + 1), itemNo: p.sku, itemName: p.name, gcode: exportHsCode(p.sku), gname: p.name, gmodel: clip(p.title, 250),
+          barCode: ean13(('69' + p.sku.replace(/\D/g, '') + '0000000000').slice(0, 12)), country: dest.country, currency,
+          qty: String(qty), qty1: kg(p.grossGrams * qty), unit: p.unit, unit1: '035', price: yuan(price), totalPrice: yuan(price * qty),
+        })),
+      }],
+      BaseTransfer: transfer(dec),
+    };
     const garble = fault === 'malformed_xml'
       ? { document: r.pick(['order', 'receipts', 'waybill'] as const), mode: r.pick(GARBLE_MODES), at: r.float() }
       : null;
-    return new ExportParcel(order, receipts, waybill, fault, {
+    return new ExportParcel(order, receipts, waybill, list, fault, {
       amountPaidFen: chargeFen, taxFen: 0, goodsValueFen, freightFen, currency,
     }, garble, { iso2: dest.iso2, country: dest.country, buyer, city });
   }

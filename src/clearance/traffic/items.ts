@@ -34,3 +34,20 @@ export function importItemRecords(products: readonly ImportProduct[] = IMPORT_PR
     qty1PerUnit: kilogramsPerUnit(p),
   }));
 }
+
+// Export goods by SKU family: 10-digit lines a broker would pick [M: illustrative — verify against the tariff].
+const EXPORT_HS: Readonly<Record<string, string>> = {
+  'YW-JW': '7117190000', // 贱金属制仿首饰
+  'YW-TY': '9503008900', // 其他玩具
+  'YW-XM': '9505100090', // 圣诞节用品
+  'YW-ST': '9608100000', // 圆珠笔及文具
+  'YK-PT': '8467290000', // 其他手提式电动工具
+  'YK-HT': '8204110000', // 扳手
+  'YK-GD': '8201500000', // 单手操作的修枝剪等园艺工具
+  'YW-BG': '4202920000', // 其他箱包
+};
+
+/** HS code of an export SKU (the family's line; 9999999999 never occurs for the catalogue's SKUs). */
+export function exportHsCode(sku: string): string {
+  return EXPORT_HS[sku.slice(0, 5)] ?? '9999999999';
+}

@@ -67,7 +67,7 @@ export async function prepareDemoTraffic(
   if (missing.length && !options.demoOnly) {
     const byId = new Map<string, Enterprise>();
     // 'agent' too: an importing e-commerce enterprise may sit beyond the first page of 'ebc'.
-    for (const role of ['ebp', 'ebc', 'agent', 'payment', 'logistics']) {
+    for (const role of ['ebp', 'ebc', 'agent', 'payment', 'logistics', 'declarant']) {
       for (const e of (await registry.list({ role, status: 'active', limit: PER_ROLE })).items) byId.set(e.id, e);
     }
     enterprises = [...byId.values()];
@@ -75,10 +75,11 @@ export async function prepareDemoTraffic(
   }
   if (missing.length) throw new AppError('invalid', 'TRAFFIC_NO_ENTERPRISES', { roles: missing.join(', ') });
 
-  // Only the enterprises the generator will use: filers and e-commerce enterprises.
-  const used = enterprises.filter((e) => e.roles.some((r) => r === 'ebp' || r === 'ebc' || r === 'payment' || r === 'logistics'));
+  // Only the enterprises the generator will use: filers and e-commerce enterprises. Declarants
+  // file the lists (621 / 603), so they get a token too.
+  const used = enterprises.filter((e) => e.roles.some((r) => r === 'ebp' || r === 'ebc' || r === 'payment' || r === 'logistics' || r === 'declarant'));
   const parties = partiesFromEnterprises(used);
-  const filers = new Set([...parties.ebp, ...parties.payment, ...parties.logistics].map((p) => p.code));
+  const filers = new Set([...parties.ebp, ...parties.payment, ...parties.logistics, ...(parties.declarant ?? [])].map((p) => p.code));
   const importers = new Set(parties.ebc.filter((p) => p.trades !== 'export').map((p) => p.code));
 
   const tokens: Record<string, string> = {};
