@@ -58,6 +58,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     bondedParks: zone.parks.map((p) => p.code),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
+    wantsEvents: () => webhooks.mayDeliver(),
     // Webhook deliveries are queued in the same transaction as the change they report.
     onEvents: async (trx, events) => {
       await webhooks.enqueue(trx, events);

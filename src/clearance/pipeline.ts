@@ -62,6 +62,8 @@ export interface PipelineDeps {
   readonly bondedParks?: readonly string[];
   /** Called inside the transaction that produced the events (webhook deliveries are queued here). */
   readonly onEvents?: (trx: Kysely<Database>, events: readonly ClearanceEvent[]) => Promise<unknown>;
+  /** False when nobody would receive the events (then they are not rendered for delivery). */
+  readonly wantsEvents?: () => boolean;
   readonly now?: () => Date;
   /** A declaration customs has not answered for this long is sent again (default 60 s). */
   readonly resendAfterMs?: number;
@@ -98,6 +100,8 @@ interface Pending {
   eventRows: EventRow[];
   /** Parcels whose match was decided in this transaction. */
   decided?: number;
+  /** Whether events are rendered for delivery (webhooks) in this transaction. */
+  deliver?: boolean;
 }
 
 export interface Pipeline {
@@ -180,6 +184,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return [...ids];
   };
 
+  const pending = (): Pending => ({ events: [], eventRows: [], deliver: !!deps.onEvents && (deps.wantsEvents?.() ?? true) });
+
   /**
    * Appends an event. The row keeps the cause as a catalogue key and its parameters (words are
    * rendered when read, in every locale); subscribers get the rendered words.
@@ -191,7 +197,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       id, subject, subject_id: subjectId, n: seq(), type: receipt ? 'receipt' : 'status', from_state: from, to_state: to, actor,
       cause: JSON.stringify({ code, key: m.key, ...(m.params ? { params: m.params } : {}), ...(receipt ? { receipt: { messageType: receipt.messageType, returnStatus: receipt.returnStatus, returnTime: receipt.returnTime } } : {}) }), at,
     });
-    if (!deps.onEvents) return;
+    if (!p.deliver) return;
     p.events.push({
       id, at, type: receipt ? 'receipt' : 'status', subject, subjectId, messageType, key, from, to, actor,
       cause: { code, message: text(m.key, m.params) }, audience, ...(receipt ? { receipt } : {}),
@@ -276,7 +282,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let stored = 0;
     let decided = 0;
     const answer = await db.transaction().execute(async (trx) => {
-      const p: Pending = { events: [], eventRows: [] };
+      const p: Pending = pending();
       const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
       const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
       if (conflicts.length) {
@@ -696,7 +702,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const actor = `enterprise:${enterprise.id}`;
     const code = direction === 'import' ? { noParcel: '-621003', duplicate: '-621004' } : { noParcel: '-1', duplicate: '-1' };
     return db.transaction().execute(async (trx) => {
-      const p: Pending = { events: [], eventRows: [] };
+      const p: Pending = pending();
       const docs = entities.map((e, index) => {
         const h = e.InventoryHead;
         return {
@@ -765,7 +771,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       | { kind: 'inventories'; ids: string[] }
       | { kind: 'resend-documents'; ids: string[] };
     const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
-    const p: Pending = { events: [], eventRows: [] };
+    const p: Pending = pending();
     const docChanges = new Map<string, string>();
     const invChanges = new Map<string, string>();
     const messages: OutboundMessage[] = [];
@@ -803,7 +809,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return messages.length || jobs.length;
     } catch (err) {
       // The subjects go back to send_failed and the jobs come back after a backoff to send them again.
-      const failed: Pending = { events: [], eventRows: [] };
+      const failed: Pending = pending();
       const why = msg('EVENT_SEND_FAILED', { gateway: gateway.name, detail: (err as Error).message.slice(0, 300) });
       for (const e of p.events) event(failed, e.subject, e.subjectId, e.messageType, e.key, 'sent', 'send_failed', 'platform', 'send_failed', why, e.audience, iso);
       await db.transaction().execute(async (trx) => {
@@ -852,7 +858,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const invs = await db.selectFrom('inventories').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
     const docs = await db.selectFrom('ceb_documents').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
     if (!invs.length && !docs.length) return 0;
-    const p: Pending = { events: [], eventRows: [] };
+    const p: Pending = pending();
     for (const r of invs) event(p, 'inventory', r.id, r.message_type, r.cop_no, 'sent', 'send_failed', 'platform', 'unanswered', msg('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
     for (const r of docs) event(p, 'document', r.id, r.message_type, r.doc_key, 'sent', 'send_failed', 'platform', 'unanswered', msg('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
     await db.transaction().execute(async (trx) => {
@@ -941,7 +947,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
     }
     await db.transaction().execute(async (trx) => {
-      const p: Pending = { events: [], eventRows: [] };
+      const p: Pending = pending();
       const docs = new Map((await repo.findDocumentSubjects(trx, items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
       const invs = new Map((await repo.findInventorySubjects(trx, items.filter((i) => i.subject === 'inventory').map((i) => i.key))).map((d) => [d.cop_no, d]));
       const audiences = new Map<string, string[]>();

@@ -2,8 +2,6 @@
 // guest account); an unreachable broker fails the suite, it never skips. `npm run test:services`. Every run uses its own
 // exchanges and queues (random suffix) and deletes them afterwards.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readMessage, writeMessage, type Model } from '../../src/ceb/codec.js';
@@ -12,15 +10,14 @@ import { createAmqpGateway, publishReceipt, type AmqpGatewayOptions, type Gatewa
 import type { CustomsGateway, InboundReceipt, ReceiptSink } from '../../src/clearance/gateway/port.js';
 import { AppError } from '../../src/kernel/errors.js';
 import { newGuid } from '../../src/kernel/ids.js';
+import { inventoryReturnXml, inventoryXml } from '../support/ceb-models.js';
 
 const url = process.env.SILKGATE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const SAMPLES = resolve(import.meta.dirname, '../../../shared/ref/ceb/official-202205/samples/import');
 const SENDER = 'DXPENT0000330782';
 
-function sample(name: string): string {
-  const file = join(SAMPLES, name);
-  if (!existsSync(file)) throw new Error(`official sample ${file} not found (see ../shared/ref/README.md)`);
-  return readFileSync(file, 'utf8');
+/** A valid message of the type, built by our own code (test/support/ceb-models.ts). */
+function sample(name: 'CEB621Message.xml' | 'CEB622Message.xml'): string {
+  return name === 'CEB621Message.xml' ? inventoryXml() : inventoryReturnXml();
 }
 
 function validModel(xml: string, type: string): Model {

@@ -177,6 +177,14 @@ export function createWebhookService({ store, now = () => new Date(), cacheMs = 
      * rolls back) with the change that caused the events. An event already queued for a webhook
      * is not queued again. Returns how many deliveries were queued.
      */
+    /**
+     * False only when it is known (from a fresh cache) that no enterprise has an active webhook:
+     * the pipeline then need not render events for delivery at all.
+     */
+    mayDeliver(): boolean {
+      return !(subscribed && clock() - loadedAt < cacheMs && subscribed.size === 0);
+    },
+
     async enqueue(trx: Kysely<Database>, events: readonly ClearanceEvent[]): Promise<number> {
       if (!events.length) return 0;
       const known = await subscribers(trx);
