@@ -91,7 +91,8 @@ let lastSeq = 0;
 /** Event order within a subject: monotonic in this process, roughly time-ordered across processes. */
 const seq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
 
-const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('base64url');
+const digest = (json: string): string => createHash('sha256').update(json).digest('base64url');
+const hashOf = (v: unknown): string => digest(JSON.stringify(v));
 export const buyerKey = (idType: string, idNumber: string): string => createHash('sha256').update(`${idType}:${idNumber.toUpperCase()}`).digest('base64url');
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -250,6 +251,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     readonly entity: Model;
     readonly head: Head;
     readonly guid: string;
+    /** The entity as stored (JSON), written once and reused for the hash and the outbox. */
+    readonly json: string;
     readonly hash: string;
     readonly key: string;
     readonly link: string | undefined;
@@ -268,7 +271,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const entities = (s.model[kind.entity] as Model[] | undefined) ?? [];
     const docs: DocIn[] = entities.map((entity, index) => {
       const head = (kind.head ? entity[kind.head] : entity) as Head;
-      return { index, entity, head, guid: str(head.guid), hash: hashOf(entity), key: kind.key(head), link: kind.link(head) };
+      const json = JSON.stringify(entity);
+      return { index, entity, head, guid: str(head.guid), json, hash: digest(json), key: kind.key(head), link: kind.link(head) };
     });
     checkSender(enterprise, kind, s, docs.map((d) => d.head));
     const dupGuid = docs.find((d, i) => docs.findIndex((o) => o.guid === d.guid) !== i);
@@ -325,7 +329,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
         const row = (): DocumentRow => remember(d.entity, {
           id: newSeqId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
-          head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: JSON.stringify(d.entity),
+          head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: d.json,
           audience: JSON.stringify(audienceOf(enterprise.id, d.head, kind.named)), created_at: iso, updated_at: iso, version: 1,
         });
         const withId = (extra: Partial<DocumentRow>): DocumentRow => remember(d.entity, { ...row(), ...extra });
@@ -374,12 +378,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (kind.waybills) milestones(kind, live, listedBy, iso, p, actor);
         else await link(trx, kind, live, at, p);
         // Forward what was accepted to customs, as filed.
-        const entityOf = new Map(docs.map((d) => [d.guid, d.entity]));
-        const forward = live.map((r) => entityOf.get(r.head_guid)).filter((e): e is Model => !!e);
-        const outModel: Model = { ...s.model, [kind.entity]: forward };
+        // The payload is spliced from the stored JSON of each document, not written a third time.
+        const jsonOf = new Map(docs.map((d) => [d.guid, d.json]));
+        const forward = live.map((r) => jsonOf.get(r.head_guid)).filter((j): j is string => !!j);
+        const root = JSON.stringify({ ...s.model, [kind.entity]: [] });
+        const model = `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
+        const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, ids: live.map((r) => r.id) });
         await repo.insertOutbox(ins, trx, [{
           id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
-          payload: JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, model: outModel, ids: live.map((r) => r.id) }),
+          payload: `${meta.slice(0, -1)},"model":${model}}`,
         }]);
       }
       const list = docs.map((d) => answers.get(d.guid) ?? JSON.parse(seen.get(d.guid)!.answer) as DocumentAnswer);
