@@ -2,7 +2,7 @@
 // parcels tie the three documents of one order together and carry the match decision; inventory
 // lists, receipts and the event history hang off them. The outbox holds work for the next stage,
 // written in the same transaction as the change that causes it, so a crash never loses a step.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('ceb_documents')
@@ -25,7 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('ceb_documents_doc_key_key').on('ceb_documents').column('doc_key').unique().execute();
   await db.schema.createIndex('ceb_documents_link_idx').on('ceb_documents').columns(['link_key']).execute();
-  await db.schema.createIndex('ceb_documents_state_idx').on('ceb_documents').columns(['state', 'updated_at']).execute();
+  // Only declarations waiting for customs are looked up by state (to resend the unanswered): a
+  // partial index, so the many other state changes do not move index entries.
+  await db.schema.createIndex('ceb_documents_sent_idx').on('ceb_documents').column('updated_at').where(sql.ref('state'), '=', 'sent').execute();
   await db.schema.createIndex('ceb_documents_enterprise_idx').on('ceb_documents').columns(['enterprise_id', 'created_at']).execute();
 
   await db.schema.createTable('intake_guids')
@@ -85,7 +87,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('inventories_cop_no_key').on('inventories').column('cop_no').unique().execute();
   await db.schema.createIndex('inventories_parcel_id_key').on('inventories').column('parcel_id').unique().execute();
   await db.schema.createIndex('inventories_waybill_key_idx').on('inventories').column('waybill_key').execute();
-  await db.schema.createIndex('inventories_state_idx').on('inventories').columns(['state', 'updated_at']).execute();
+  await db.schema.createIndex('inventories_sent_idx').on('inventories').column('updated_at').where(sql.ref('state'), '=', 'sent').execute();
 
   await db.schema.createTable('receipts')
     .addColumn('id', 'text', (c) => c.primaryKey())
