@@ -28,7 +28,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Only declarations waiting for customs are looked up by state (to resend the unanswered): a
   // partial index, so the many other state changes do not move index entries.
   await db.schema.createIndex('ceb_documents_sent_idx').on('ceb_documents').column('updated_at').where(sql.ref('state'), '=', 'sent').execute();
-  await db.schema.createIndex('ceb_documents_enterprise_idx').on('ceb_documents').columns(['enterprise_id', 'created_at']).execute();
 
   await db.schema.createTable('intake_guids')
     .addColumn('guid', 'text', (c) => c.primaryKey())
@@ -115,7 +114,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('clearance_events_subject_idx').on('clearance_events').columns(['subject_id', 'n']).execute();
-  await db.schema.createIndex('clearance_events_at_idx').on('clearance_events').columns(['at']).execute();
 
   await db.schema.createTable('outbox')
     .addColumn('id', 'text', (c) => c.primaryKey())
