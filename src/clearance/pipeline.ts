@@ -141,6 +141,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
   let started = false;
+  /** Jobs handed to the gateway, awaiting deletion from the outbox. */
+  let sentJobs: string[] = [];
+  async function flushSent(trx: repo.Db): Promise<void> {
+    if (!sentJobs.length) return;
+    const ids = sentJobs;
+    sentJobs = [];
+    await repo.deleteJobs(trx, ids);
+  }
   let dispatching: Promise<number> | undefined;
   let closed = false;
 
@@ -771,7 +779,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function dispatchOnce(): Promise<number> {
     const at = now();
     const iso = at.toISOString();
-    const jobs = await repo.claimJobs(db, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), ROUND_JOBS);
+    const jobs = await db.transaction().execute(async (trx) => {
+      await flushSent(trx);
+      return repo.claimJobs(trx, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), ROUND_JOBS);
+    });
     if (!jobs.length) return 0;
     type Payload =
       | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
@@ -781,6 +792,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const p: Pending = pending();
     const docChanges = new Map<string, string>();
     const invChanges = new Map<string, string>();
+    const sent: { subject: SubjectKind; id: string; type: string; key: string; audience: string }[] = [];
     const messages: OutboundMessage[] = [];
     // All claimed jobs go in one round: one transaction marks their subjects sent, one send hands
     // them over. Subjects are marked first: a receipt may come back before send() returns.
@@ -788,6 +800,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const r of await repo.findDocumentStates(db, forwarded)) {
       if (r.state !== 'received' && r.state !== 'send_failed') continue;
       docChanges.set(r.id, 'sent');
+      sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
       event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     for (const x of payloads) if (x.kind === 'documents') messages.push({ messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
@@ -795,6 +808,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       .filter((r) => r.state === 'send_failed');
     for (const r of resend) {
       docChanges.set(r.id, 'sent');
+      sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
       event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     messages.push(...await documentMessages(resend));
@@ -802,6 +816,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       .filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
     for (const r of lists) {
       invChanges.set(r.id, 'sent');
+      sent.push({ subject: 'inventory', id: r.id, type: r.message_type, key: r.cop_no, audience: r.audience });
       event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
     messages.push(...await inventoryMessages(lists));
@@ -812,13 +827,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     });
     try {
       if (messages.length) await gateway.send(messages);
-      await repo.deleteJobs(db, jobs.map((j) => j.id));
+      // Deleted with the next round's claim (or on drain/close): one transaction fewer per round. A
+      // crash before that sends them again after the lease; customs answers a repeat by its guid.
+      sentJobs.push(...jobs.map((j) => j.id));
       return messages.length || jobs.length;
     } catch (err) {
       // The subjects go back to send_failed and the jobs come back after a backoff to send them again.
       const failed: Pending = pending();
       const why = msg('EVENT_SEND_FAILED', { gateway: gateway.name, detail: (err as Error).message.slice(0, 300) });
-      for (const e of p.events) event(failed, e.subject, e.subjectId, e.messageType, e.key, 'sent', 'send_failed', 'platform', 'send_failed', why, e.audience, iso);
+      for (const x of sent) event(failed, x.subject, x.id, x.type, x.key, 'sent', 'send_failed', 'platform', 'send_failed', why, JSON.parse(x.audience) as string[], iso);
       await db.transaction().execute(async (trx) => {
         await repo.setStates(trx, 'ceb_documents', new Map([...docChanges.keys()].map((id) => [id, 'send_failed'])), iso);
         await repo.setStates(trx, 'inventories', new Map([...invChanges.keys()].map((id) => [id, 'send_failed'])), iso);
@@ -1045,6 +1062,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (let i = 0; i < maxRounds; i++) {
         await dispatch();
         if (idle) await idle.call(gateway);
+        await flushSent(db);
         if ((await repo.countJobs(db)) === 0 && !dispatching) {
           if (idle) await idle.call(gateway);
           if ((await repo.countJobs(db)) === 0) return;
@@ -1056,6 +1074,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (timer) clearTimeout(timer);
       if (poll) clearInterval(poll);
       await dispatching?.catch(() => 0);
+      await flushSent(db).catch(() => undefined);
       await gateway.close();
     },
   };
