@@ -55,7 +55,7 @@ function redact(url: string): string {
   return u.toString();
 }
 
-function openSqlite(file: string): { db: Kysely<Database>; bulk: BulkWriter; raw: BetterSqlite3.Database; insertRows: Store['insertRows'] } {
+function openSqlite(file: string): { db: Kysely<Database>; bulk: BulkWriter; raw: BetterSqlite3.Database; insertRows: Store['insertRows']; stop: () => void } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -84,7 +84,21 @@ function openSqlite(file: string): { db: Kysely<Database>; bulk: BulkWriter; raw
     }
     for (const row of rows) st.run(columns.map((c) => row[c] ?? null));
   };
-  return { db, raw, bulk: new SqliteBulkWriter(raw, lock), insertRows };
+  // Checkpoints move off the commit path: a commit that crossed the WAL threshold would copy the
+  // log into the database and sync it before returning, on the intake's latency. Instead a timer
+  // checkpoints between transactions (it takes the connection like any query).
+  let checkpoint: NodeJS.Timeout | undefined;
+  if (file !== ':memory:') {
+    raw.pragma('wal_autocheckpoint = 0');
+    let running = false;
+    checkpoint = setInterval(() => {
+      if (running) return;
+      running = true;
+      lock(() => raw.pragma('wal_checkpoint(PASSIVE)')).catch(() => undefined).finally(() => { running = false; });
+    }, 500).unref();
+  }
+  const stop = () => { if (checkpoint) clearInterval(checkpoint); };
+  return { db, raw, bulk: new SqliteBulkWriter(raw, lock), insertRows, stop };
 }
 
 /**
@@ -118,9 +132,10 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
   let db: Kysely<Database>;
   let bulk: BulkWriter;
   let insertRows: Store['insertRows'];
+  let stop = (): void => undefined;
   let describe: string;
   if (target.kind === 'sqlite') {
-    ({ db, bulk, insertRows } = openSqlite(target.file));
+    ({ db, bulk, insertRows, stop } = openSqlite(target.file));
     describe = `sqlite:${target.file}`;
   } else {
     describe = redact(target.url);
@@ -170,7 +185,10 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
   return {
     db, bulk, describe, applied, ping, insertRows,
     dialect: target.kind,
-    close: () => db.destroy(),
+    async close() {
+      stop();
+      await db.destroy();
+    },
   };
 }
 
