@@ -21,13 +21,20 @@ const DEMO_RUN_SECONDS = 600;
  * run its own generator, so nothing it keeps grows without bound). Never throws: a failed run is
  * logged and the next one starts a little later.
  */
-function startDemoTraffic(baseUrl: string, prepared: PreparedTraffic, log: FastifyBaseLogger): { stop(): Promise<void> } {
+/** Demo traffic stops once the database holds this many parcels (about 1 GB): a demo left running must not fill the disk. */
+const DEMO_MAX_PARCELS = 50_000;
+
+function startDemoTraffic(baseUrl: string, prepared: PreparedTraffic, log: FastifyBaseLogger, parcels: () => Promise<number>): { stop(): Promise<void> } {
   const controller = new AbortController();
   const { signal } = controller;
   const running = (async () => {
     let seed = Math.floor(Math.random() * 2 ** 31);
     while (!signal.aborted) {
       try {
+        if ((await parcels()) >= DEMO_MAX_PARCELS) {
+          log.info(`demo traffic stopped: the database holds ${DEMO_MAX_PARCELS} parcels 演示流量已停止（已达 ${DEMO_MAX_PARCELS} 票）`);
+          return;
+        }
         const stats = await driveTraffic({
           baseUrl, tokens: prepared.tokens, traffic: createTraffic({ seed: seed++, parties: prepared.parties }),
           ratePerSecond: DEMO_RATE, durationSeconds: DEMO_RUN_SECONDS, mode: 'mixed', concurrency: 2,
@@ -128,7 +135,8 @@ export async function serve(config: Config): Promise<void> {
     // To the address the server listens on (a wildcard one is reached on loopback).
     const bound = typeof addr === 'object' && addr ? addr.address : config.host;
     const own = bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '::1' : bound;
-    traffic = startDemoTraffic(`http://${own.includes(':') ? `[${own}]` : own}:${port}`, demoTraffic, app.log);
+    const parcels = async () => Number((await platform.store.db.selectFrom('parcels').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    traffic = startDemoTraffic(`http://${own.includes(':') ? `[${own}]` : own}:${port}`, demoTraffic, app.log, parcels);
   }
   const lines = [
     `Silkgate 丝路通 — ${platform.zone.zoneName.zh}`,
@@ -140,7 +148,7 @@ export async function serve(config: Config): Promise<void> {
     `  海关 customs      ${config.customs.kind === 'simulator' ? `built-in simulator 模拟海关 (receipt step ${config.customs.stepMs} ms)` : config.customs.url.replace(/\/\/[^@/]*@/, '//***@')}`,
   ];
   if (demo) lines.push(`  演示数据 demo data  ${demo} enterprises marked 演示/demo (start with --no-demo or SILKGATE_DEMO=0 to skip)`);
-  if (traffic) lines.push(`  演示流量 demo traffic  about 1 parcel every 2 s through the API as the demo enterprises (SILKGATE_DEMO_TRAFFIC=0 to turn off)`);
+  if (traffic) lines.push(`  演示流量 demo traffic  about 1 parcel every 2 s through the API as the demo enterprises, up to 50,000 parcels (SILKGATE_DEMO_TRAFFIC=0 to turn off)`);
   else if (demoTrafficNote) lines.push(`  演示流量 demo traffic  ${demoTrafficNote}`);
   if (generated) lines.push(`  运营令牌 operator token (shown once, also saved to ${tokenFile}):`, `    ${generated}`);
   process.stdout.write(lines.join('\n') + '\n');
