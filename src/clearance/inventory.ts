@@ -3,7 +3,7 @@
 import type { Inventory, InventoryList, Logistics, Order, Payment } from '../ceb/model/import-202205.js';
 import { formatCustomsTime } from '../kernel/time.js';
 import { newGuid } from '../kernel/ids.js';
-import { formatDecimal, parseDecimal } from '../kernel/money.js';
+import { formatDecimal, parseDecimal, roundHalfUp } from '../kernel/money.js';
 import { mismatch, units, type Mismatch } from './match/mismatch.js';
 
 export interface ItemRecord {
@@ -41,8 +41,7 @@ function times(a: string, b: string): string {
   let u = x.units * y.units;
   let scale = x.scale + y.scale;
   if (scale > 5) {
-    const d = 10n ** BigInt(scale - 5);
-    u = (u * 2n + (u < 0n ? -d : d)) / (2n * d);
+    u = roundHalfUp(u, 10n ** BigInt(scale - 5));
     scale = 5;
   }
   return formatDecimal({ units: u, scale });

@@ -6,9 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { AppError, type Issue } from '../kernel/errors.js';
+import { AppError, issue, type Issue } from '../kernel/errors.js';
 import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
 import { newGuid, newSeqId } from '../kernel/ids.js';
+import { formatCustomsTime } from '../kernel/time.js';
 import type { Model } from '../ceb/codec.js';
 import type { Logistics, Order, Payment, Inventory } from '../ceb/model/import-202205.js';
 import type { Enterprise } from '../registry/model.js';
@@ -86,6 +87,9 @@ const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: 
   CEB511Message: { duplicate: '-504015', noSuchDoc: '-504014', declared: '-504016', stale: null },
   CEB621Message: { duplicate: '-621004', noSuchDoc: '-621011', declared: '-621012', stale: null },
 };
+
+/** Which kind a customs receipt answers, by the receipt's message type. */
+const RECEIPT_KINDS: ReadonlyMap<string, Kind> = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
 
 let lastSeq = 0;
 /** Event order within a subject: monotonic in this process, roughly time-ordered across processes. */
@@ -167,9 +171,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function parkOf(trx: repo.Db, id: string): Promise<string | null> {
     const hit = parks.get(id);
     if (hit && Date.now() - hit.at < 60_000) return hit.park;
-    const row = await trx.selectFrom('enterprises').select(['park']).where('id', '=', id).executeTakeFirst();
-    parks.set(id, { park: row?.park ?? null, at: Date.now() });
-    return row?.park ?? null;
+    const park = (await repo.enterpriseById(trx, id))?.park ?? null;
+    parks.set(id, { park, at: Date.now() });
+    return park;
   }
 
   // Bodies are stored as JSON; a body already parsed (or just filed) is not parsed again.
@@ -225,13 +229,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const own = new Set([enterprise.uscc, enterprise.customsCode].filter((x): x is string => !!x));
     const bt = (s.model.BaseTransfer ?? {}) as Head;
     if (!own.has(str(bt.copCode))) {
-      issues.push(iss('INTAKE_SENDER_CODE', '/BaseTransfer/copCode', { found: str(bt.copCode), expected: [...own].join(' / ') }));
+      issues.push(issue('INTAKE_SENDER_CODE', '/BaseTransfer/copCode', { found: str(bt.copCode), expected: [...own].join(' / ') }));
     }
     if (enterprise.dxpId && str(bt.dxpId) !== enterprise.dxpId) {
-      issues.push(iss('INTAKE_SENDER_DXP', '/BaseTransfer/dxpId', { found: str(bt.dxpId), expected: enterprise.dxpId }));
+      issues.push(issue('INTAKE_SENDER_DXP', '/BaseTransfer/dxpId', { found: str(bt.dxpId), expected: enterprise.dxpId }));
     }
     if (s.envelopeSender !== undefined && s.envelopeSender !== str(bt.dxpId)) {
-      issues.push(iss('INTAKE_SENDER_DXP', '/DxpMsg/TransInfo/SenderId', { found: s.envelopeSender, expected: str(bt.dxpId) }));
+      issues.push(issue('INTAKE_SENDER_DXP', '/DxpMsg/TransInfo/SenderId', { found: s.envelopeSender, expected: str(bt.dxpId) }));
     }
     if (issues.length) throw new AppError('forbidden', 'INTAKE_WRONG_SENDER', { count: issues.length }, issues);
     const roles = kind?.roles ?? ['agent', 'ebc', 'declarant'];
@@ -245,7 +249,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       docs.forEach((h, i) => {
         if (!parties.some((f) => own.has(str(h[f])))) {
           const head = kind ? (kind.head ? `/${kind.head}` : '') : '/InventoryHead';
-          issues.push(iss('INTAKE_NOT_YOUR_DOCUMENT', `/${kind?.entity ?? 'Inventory'}/${i}${head}/${parties[0]}`, {
+          issues.push(issue('INTAKE_NOT_YOUR_DOCUMENT', `/${kind?.entity ?? 'Inventory'}/${i}${head}/${parties[0]}`, {
             fields: parties.join(' / '), found: parties.map((f) => str(h[f])).join(' / '), expected: [...own].join(' / '),
           }));
         }
@@ -284,9 +288,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     });
     checkSender(enterprise, kind, s, docs.map((d) => d.head));
     const dupGuid = docs.find((d, i) => docs.findIndex((o) => o.guid === d.guid) !== i);
-    if (dupGuid) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupGuid.guid }, [iss('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupGuid.index}/${kind.head}/guid`, { value: dupGuid.guid })]);
+    if (dupGuid) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupGuid.guid }, [issue('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupGuid.index}/${kind.head}/guid`, { value: dupGuid.guid })]);
     const dupKey = docs.find((d, i) => docs.findIndex((o) => o.key === d.key) !== i);
-    if (dupKey) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupKey.key }, [iss('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupKey.index}/${kind.head}`, { value: dupKey.key })]);
+    if (dupKey) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupKey.key }, [issue('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupKey.index}/${kind.head}`, { value: dupKey.key })]);
 
     const at = now();
     const iso = at.toISOString();
@@ -295,12 +299,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let decided = 0;
     const answer = await db.transaction().execute(async (trx) => {
       const p: Pending = pending();
-      const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
-      const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
-      if (conflicts.length) {
-        throw new AppError('conflict', 'INTAKE_GUID_REUSED', { count: conflicts.length },
-          conflicts.map((d) => iss('INTAKE_GUID_REUSED', `/${kind.entity}/${d.index}/${kind.head}/guid`, { value: d.guid })));
-      }
+      const seen = await replays(trx, docs, `/${kind.entity}`, kind.head ? `/${kind.head}` : '');
       const fresh = docs.filter((d) => !seen.has(d.guid));
       const existing = new Map((await repo.findDocumentsByKey(trx, fresh.map((d) => d.key))).map((r) => [r.doc_key, r]));
       await resolveCodes(trx, fresh.flatMap((d) => kind.named.map((f) => str(d.head[f]))));
@@ -411,6 +410,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return answer;
   }
 
+  /**
+   * The guids of this message already answered. The same guid with other content is refused
+   * (409, nothing written); the same content gets its stored answer.
+   */
+  async function replays(trx: repo.Db, docs: readonly { guid: string; hash: string; index: number }[], entity: string, head: string) {
+    const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
+    const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
+    if (conflicts.length) {
+      throw new AppError('conflict', 'INTAKE_GUID_REUSED', { count: conflicts.length },
+        conflicts.map((d) => issue('INTAKE_GUID_REUSED', `${entity}/${d.index}${head}/guid`, { value: d.guid })));
+    }
+    return seen;
+  }
+
   const accepted = (kind: Kind, d: DocIn, id: string): DocumentAnswer => ({
     guid: d.guid, messageType: kind.messageType, key: d.key, status: 'accepted', returnStatus: '2',
     returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id,
@@ -418,9 +431,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   async function declaredDocumentIds(trx: repo.Db, ids: readonly string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const parcels = await trx.selectFrom('parcels').selectAll()
-      .where((eb) => eb.or([eb('order_id', 'in', [...ids]), eb('payment_id', 'in', [...ids]), eb('waybill_id', 'in', [...ids])]))
-      .where('inventory_id', 'is not', null).execute();
+    const parcels = await repo.listedParcelsHolding(trx, ids);
     if (!parcels.length) return new Set();
     const invs = await repo.findInventoriesById(trx, parcels.map((x) => x.inventory_id!));
     const declared = new Set(invs.filter((i) => DECLARED.has(i.state)).map((i) => i.parcel_id));
@@ -570,16 +581,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       waybill: bodyOf<Logistics>(bodies.get(x.waybill_id!)!),
     });
     const parsed = new Map(complete.map((x) => [x.id, docsOf(x)]));
-    const year = Number(new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
-    const buyers = complete.map((x) => {
+    const year = Number(formatCustomsTime(at, 'YYYYMMDD').slice(0, 4));
+    const buyerOf = new Map(complete.map((x) => {
       const h = parsed.get(x.id)!.order.OrderHead;
-      return { buyer: buyerKey(h.buyerIdType, h.buyerIdNumber), year };
-    });
-    const used = await repo.quotas(trx, buyers);
-    const verified = await repo.verifiedBuyers(trx, complete.map((x) => {
-      const h = parsed.get(x.id)!.order.OrderHead;
-      return { ebp: h.ebpCode, buyer: buyerKey(h.buyerIdType, h.buyerIdNumber) };
+      return [x.id, buyerKey(h.buyerIdType, h.buyerIdNumber)];
     }));
+    const used = await repo.quotas(trx, complete.map((x) => ({ buyer: buyerOf.get(x.id)!, year })));
+    const verified = await repo.verifiedBuyers(trx, complete.map((x) => ({ ebp: parsed.get(x.id)!.order.OrderHead.ebpCode, buyer: buyerOf.get(x.id)! })));
     const deltas = new Map<string, number>();
     const ebcCodes = [...new Set(complete.map((x) => parsed.get(x.id)!.order.OrderHead.ebcCode))];
     const items = new Map<string, Map<string, ItemRecord>>();
@@ -604,7 +612,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       const docs = parsed.get(x.id)!;
       const oh = docs.order.OrderHead;
-      const bk = buyerKey(oh.buyerIdType, oh.buyerIdNumber);
+      const bk = buyerOf.get(x.id)!;
       const qk = `${bk}|${year}`;
       // A parcel that already holds quota (re-decided after a change) gives it back first.
       if (before === 'matched' && x.buyer_key && x.value_fen) deltas.set(`${x.buyer_key}|${x.year}`, (deltas.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
@@ -645,7 +653,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       };
       // 企业内部编号 (C..20): date and 48 random bits, unique across restarts and processes.
       const id = newSeqId();
-      const copNo = `SG${formatStamp(at)}${randomUUID().slice(24).toUpperCase()}`;
+      const copNo = `SG${formatCustomsTime(at, 'YYYYMMDD').slice(2)}${randomUUID().slice(24).toUpperCase()}`;
       const inventory = buildInventory({ ...docs, items: ebcItems, declaration, copNo, at });
       newLists.push({
         id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
@@ -725,12 +733,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           waybill: (direction === 'export' ? exportWaybillKey : importWaybillKey)(str(h.logisticsCode), str(h.logisticsNo)),
         };
       });
-      const seen = new Map((await repo.findGuids(trx, docs.map((d) => d.guid))).map((g) => [g.guid, g]));
-      const conflicts = docs.filter((d) => seen.has(d.guid) && seen.get(d.guid)!.hash !== d.hash);
-      if (conflicts.length) {
-        throw new AppError('conflict', 'INTAKE_GUID_REUSED', { count: conflicts.length },
-          conflicts.map((d) => iss('INTAKE_GUID_REUSED', `/Inventory/${d.index}/InventoryHead/guid`, { value: d.guid })));
-      }
+      const seen = await replays(trx, docs, '/Inventory', '/InventoryHead');
       const fresh = docs.filter((d) => !seen.has(d.guid));
       const parcels = new Map((await repo.findParcelsByOrderKey(trx, fresh.map((d) => d.key))).map((x) => [x.order_key, x]));
       const held = new Map((await repo.findInventoriesByParcel(trx, [...parcels.values()].map((x) => x.id))).map((i) => [i.parcel_id, i]));
@@ -797,7 +800,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     // All claimed jobs go in one round: one transaction marks their subjects sent, one send hands
     // them over. Subjects are marked first: a receipt may come back before send() returns.
     const forwarded = payloads.flatMap((x) => (x.kind === 'documents' ? x.ids : []));
-    for (const r of await repo.findDocumentStates(db, forwarded)) {
+    for (const r of await repo.findDocumentSubjects(db, 'id', forwarded)) {
       if (r.state !== 'received' && r.state !== 'send_failed') continue;
       docChanges.set(r.id, 'sent');
       sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
@@ -811,7 +814,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
       event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
-    messages.push(...await documentMessages(resend));
+    messages.push(...await messagesOf(resend));
     const lists = (await repo.findInventoriesById(db, payloads.flatMap((x) => (x.kind === 'inventories' ? x.ids : []))))
       .filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
     for (const r of lists) {
@@ -819,7 +822,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       sent.push({ subject: 'inventory', id: r.id, type: r.message_type, key: r.cop_no, audience: r.audience });
       event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
     }
-    messages.push(...await inventoryMessages(lists));
+    messages.push(...await messagesOf(lists));
     await db.transaction().execute(async (trx) => {
       await repo.setStates(trx, 'ceb_documents', docChanges, iso);
       await repo.setStates(trx, 'inventories', invChanges, iso);
@@ -850,19 +853,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
-  /** Stored documents rebuilt into messages per filer and type (for a resend). */
-  async function documentMessages(rows: readonly DocumentRow[]): Promise<OutboundMessage[]> {
-    const groups = new Map<string, DocumentRow[]>();
-    for (const r of rows) groups.set(`${r.enterprise_id} ${r.message_type}`, [...(groups.get(`${r.enterprise_id} ${r.message_type}`) ?? []), r]);
+  /**
+   * Stored documents or lists rebuilt into outbound messages: grouped per filer and type, up to
+   * 100 per message, each message from its filer (a resend of documents, or the lists to declare).
+   */
+  async function messagesOf(rows: readonly (DocumentRow | InventoryRow)[]): Promise<OutboundMessage[]> {
+    const groups = new Map<string, (DocumentRow | InventoryRow)[]>();
+    for (const r of rows) {
+      const key = `${r.enterprise_id} ${r.message_type}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
     const out: OutboundMessage[] = [];
     for (const list of groups.values()) {
-      const kind = KINDS.get(list[0]!.message_type)!;
-      const e = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh']).where('id', '=', list[0]!.enterprise_id).executeTakeFirst();
+      const { enterprise_id: enterpriseId, message_type: type } = list[0]!;
+      const [entity, direction] = type === 'CEB621Message' ? ['Inventory', 'import'] as const
+        : type === 'CEB603Message' ? ['Inventory', 'export'] as const : [KINDS.get(type)!.entity, KINDS.get(type)!.direction] as const;
+      const e = await repo.enterpriseById(db, enterpriseId);
       for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
         out.push({
-          messageType: kind.messageType, direction: kind.direction, senderId: e?.dxp_id ?? e?.uscc ?? list[0]!.enterprise_id,
+          messageType: type, direction, senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
           model: {
-            guid: newGuid(), version: '1.0', [kind.entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
+            guid: newGuid(), version: '1.0', [entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
             BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
           },
         });
@@ -879,8 +890,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const at = now();
     const iso = at.toISOString();
     const cutoff = new Date(at.getTime() - resendAfter).toISOString();
-    const invs = await db.selectFrom('inventories').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
-    const docs = await db.selectFrom('ceb_documents').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(1000).execute();
+    const invs = await repo.sentBefore(db, 'inventories', cutoff, 1000);
+    const docs = await repo.sentBefore(db, 'ceb_documents', cutoff, 1000);
     if (!invs.length && !docs.length) return 0;
     const p: Pending = pending();
     for (const r of invs) event(p, 'inventory', r.id, r.message_type, r.cop_no, 'sent', 'send_failed', 'platform', 'unanswered', msg('EVENT_UNANSWERED', { seconds: Math.round(resendAfter / 1000) }), JSON.parse(r.audience), iso);
@@ -895,28 +906,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await flushEvents(trx, p);
     });
     return invs.length + docs.length;
-  }
-
-  /** Lists grouped per declarant and type, up to 100 per message, each message from its declarant. */
-  async function inventoryMessages(rows: readonly InventoryRow[]): Promise<OutboundMessage[]> {
-    const groups = new Map<string, InventoryRow[]>();
-    for (const r of rows) groups.set(`${r.enterprise_id} ${r.message_type}`, [...(groups.get(`${r.enterprise_id} ${r.message_type}`) ?? []), r]);
-    const out: OutboundMessage[] = [];
-    for (const list of groups.values()) {
-      const { enterprise_id: enterpriseId, message_type: type } = list[0]!;
-      const e = await db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh']).where('id', '=', enterpriseId).executeTakeFirst();
-      for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
-        out.push({
-          messageType: type, direction: type === 'CEB603Message' ? 'export' : 'import', senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
-          model: {
-            guid: newGuid(), version: '1.0',
-            Inventory: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
-            BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
-          },
-        });
-      }
-    }
-    return out;
   }
 
   async function dispatch(): Promise<number> {
@@ -953,13 +942,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const iso = at.toISOString();
     interface R { type: string; entity: Head; key: string; subject: 'document' | 'inventory'; receivedAt: string }
     const items: R[] = [];
-    const receiptKinds = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
     for (const r of receipts) {
       if (r.messageType === 'CEB622Message' || r.messageType === 'CEB604Message') {
         for (const e of (r.model.InventoryReturn as Head[] | undefined) ?? []) items.push({ type: r.messageType, entity: e, key: str(e.copNo), subject: 'inventory', receivedAt: r.receivedAt.toISOString() });
         continue;
       }
-      const k = receiptKinds.get(r.messageType);
+      const k = RECEIPT_KINDS.get(r.messageType);
       if (!k) {
         deps.log?.warn({ type: r.messageType }, 'receipt type not handled by the pipeline; stored without a subject');
       }
@@ -972,7 +960,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     await db.transaction().execute(async (trx) => {
       const p: Pending = pending();
-      const docs = new Map((await repo.findDocumentSubjects(trx, items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
+      const docs = new Map((await repo.findDocumentSubjects(trx, 'doc_key', items.filter((i) => i.subject === 'document').map((i) => i.key))).map((d) => [d.doc_key, d]));
       const invs = new Map((await repo.findInventorySubjects(trx, items.filter((i) => i.subject === 'inventory').map((i) => i.key))).map((d) => [d.cop_no, d]));
       const audiences = new Map<string, string[]>();
       const rows: ReceiptRow[] = [];
@@ -1082,11 +1070,3 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
 interface Msg { readonly key: MessageCode; readonly params?: Params }
 const msg = (key: MessageCode, params?: Params): Msg => (params ? { key, params } : { key });
-
-function iss(code: MessageCode, path: string, params: Record<string, string | number>): Issue {
-  return { code, path, message: text(code, params) };
-}
-
-function formatStamp(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(2, 10).replace(/-/g, '');
-}

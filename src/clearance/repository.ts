@@ -25,94 +25,56 @@ export const insertReceipts = (ins: Inserter, db: Db, rows: readonly ReceiptRow[
 export const insertEvents = (ins: Inserter, db: Db, rows: readonly EventRow[]) => ins(db as Kysely<Database>, 'clearance_events', rows as never);
 export const insertOutbox = (ins: Inserter, db: Db, rows: readonly OutboxRow[]) => ins(db as Kysely<Database>, 'outbox', rows as never);
 
-export async function findGuids(db: Db, guids: readonly string[]): Promise<IntakeGuidRow[]> {
-  if (!guids.length) return [];
-  const out: IntakeGuidRow[] = [];
-  for (const part of chunks(guids, 1)) out.push(...await db.selectFrom('intake_guids').selectAll().where('guid', 'in', part).execute());
+/** Runs `query` over `values` in chunks a statement can bind, and concatenates the rows; no query for none. */
+async function inChunks<V, R>(values: readonly V[], query: (part: V[]) => Promise<R[]>, bindsPerValue = 1): Promise<R[]> {
+  const out: R[] = [];
+  for (const part of chunks(values, bindsPerValue)) out.push(...await query(part));
   return out;
 }
 
-export async function findDocumentsByKey(db: Db, keys: readonly string[]): Promise<DocumentRow[]> {
-  if (!keys.length) return [];
-  const out: DocumentRow[] = [];
-  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('ceb_documents').selectAll().where('doc_key', 'in', part).execute());
-  return out;
-}
+export const findGuids = (db: Db, guids: readonly string[]): Promise<IntakeGuidRow[]> =>
+  inChunks(guids, (part) => db.selectFrom('intake_guids').selectAll().where('guid', 'in', part).execute());
 
-export async function findDocumentsById(db: Db, ids: readonly string[]): Promise<DocumentRow[]> {
-  if (!ids.length) return [];
-  const out: DocumentRow[] = [];
-  for (const part of chunks(ids, 1)) out.push(...await db.selectFrom('ceb_documents').selectAll().where('id', 'in', part).execute());
-  return out;
-}
+export const findDocumentsByKey = (db: Db, keys: readonly string[]): Promise<DocumentRow[]> =>
+  inChunks(keys, (part) => db.selectFrom('ceb_documents').selectAll().where('doc_key', 'in', part).execute());
 
-/** What the dispatcher needs of documents: no bodies. */
-export async function findDocumentStates(db: Db, ids: readonly string[]): Promise<Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>[]> {
-  if (!ids.length) return [];
-  const out: Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>[] = [];
-  for (const part of chunks(ids, 1)) {
-    out.push(...await db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where('id', 'in', part).execute());
-  }
-  return out;
-}
+export const findDocumentsById = (db: Db, ids: readonly string[]): Promise<DocumentRow[]> =>
+  inChunks(ids, (part) => db.selectFrom('ceb_documents').selectAll().where('id', 'in', part).execute());
 
 export type DocumentSubject = Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>;
 export type InventorySubject = Pick<InventoryRow, 'id' | 'state' | 'message_type' | 'cop_no' | 'audience' | 'parcel_id' | 'pre_no' | 'invt_no'>;
 
-/** What a receipt needs of the documents it answers (no bodies). */
-export async function findDocumentSubjects(db: Db, keys: readonly string[]): Promise<DocumentSubject[]> {
-  if (!keys.length) return [];
-  const out: DocumentSubject[] = [];
-  for (const part of chunks(keys, 1)) {
-    out.push(...await db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where('doc_key', 'in', part).execute());
-  }
-  return out;
-}
-export async function findInventorySubjects(db: Db, copNos: readonly string[]): Promise<InventorySubject[]> {
-  if (!copNos.length) return [];
-  const out: InventorySubject[] = [];
-  for (const part of chunks(copNos, 1)) {
-    out.push(...await db.selectFrom('inventories').select(['id', 'state', 'message_type', 'cop_no', 'audience', 'parcel_id', 'pre_no', 'invt_no']).where('cop_no', 'in', part).execute());
-  }
-  return out;
-}
+/** What the dispatcher and the receipts need of documents, by id or by business key: no bodies. */
+export const findDocumentSubjects = (db: Db, by: 'id' | 'doc_key', values: readonly string[]): Promise<DocumentSubject[]> =>
+  inChunks(values, (part) => db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where(by, 'in', part).execute());
+
+export const findInventorySubjects = (db: Db, copNos: readonly string[]): Promise<InventorySubject[]> =>
+  inChunks(copNos, (part) => db.selectFrom('inventories').select(['id', 'state', 'message_type', 'cop_no', 'audience', 'parcel_id', 'pre_no', 'invt_no']).where('cop_no', 'in', part).execute());
 
 /** Documents waiting for their order: by link key, not deleted. */
-export async function findByLink(db: Db, links: readonly string[]): Promise<DocumentRow[]> {
-  if (!links.length) return [];
-  const out: DocumentRow[] = [];
-  for (const part of chunks(links, 1)) {
-    out.push(...await db.selectFrom('ceb_documents').selectAll().where('link_key', 'in', part).where('state', '!=', 'deleted').execute());
-  }
-  return out;
-}
+export const findByLink = (db: Db, links: readonly string[]): Promise<DocumentRow[]> =>
+  inChunks(links, (part) => db.selectFrom('ceb_documents').selectAll().where('link_key', 'in', part).where('state', '!=', 'deleted').execute());
 
-export async function findParcelsByOrderKey(db: Db, keys: readonly string[]): Promise<ParcelRow[]> {
-  if (!keys.length) return [];
-  const out: ParcelRow[] = [];
-  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('parcels').selectAll().where('order_key', 'in', part).execute());
-  return out;
-}
+export const findParcelsByOrderKey = (db: Db, keys: readonly string[]): Promise<ParcelRow[]> =>
+  inChunks(keys, (part) => db.selectFrom('parcels').selectAll().where('order_key', 'in', part).execute());
 
-export async function findParcelsByOrderNo(db: Db, direction: string, orderNos: readonly string[]): Promise<ParcelRow[]> {
-  if (!orderNos.length) return [];
-  const out: ParcelRow[] = [];
-  for (const part of chunks(orderNos, 1)) {
-    out.push(...await db.selectFrom('parcels').selectAll().where('order_no', 'in', part).where('direction', '=', direction).execute());
-  }
-  return out;
-}
+export const findParcelsByOrderNo = (db: Db, direction: string, orderNos: readonly string[]): Promise<ParcelRow[]> =>
+  inChunks(orderNos, (part) => db.selectFrom('parcels').selectAll().where('order_no', 'in', part).where('direction', '=', direction).execute());
 
-export async function findParcelsById(db: Db, ids: readonly string[]): Promise<ParcelRow[]> {
-  if (!ids.length) return [];
-  return db.selectFrom('parcels').selectAll().where('id', 'in', [...ids]).execute();
-}
+export const findParcelsById = (db: Db, ids: readonly string[]): Promise<ParcelRow[]> =>
+  inChunks(ids, (part) => db.selectFrom('parcels').selectAll().where('id', 'in', part).execute());
 
 export async function findParcelOf(db: Db, documentId: string): Promise<ParcelRow | undefined> {
   return db.selectFrom('parcels').selectAll()
     .where((eb) => eb.or([eb('order_id', '=', documentId), eb('payment_id', '=', documentId), eb('waybill_id', '=', documentId)]))
     .executeTakeFirst();
 }
+
+/** Parcels that hold any of these documents and have a list. */
+export const listedParcelsHolding = (db: Db, ids: readonly string[]): Promise<ParcelRow[]> =>
+  inChunks(ids, (part) => db.selectFrom('parcels').selectAll()
+    .where((eb) => eb.or([eb('order_id', 'in', part), eb('payment_id', 'in', part), eb('waybill_id', 'in', part)]))
+    .where('inventory_id', 'is not', null).execute(), 3);
 
 /** Parcels already holding any of these documents (so a pending document is not attached twice). */
 export async function attachedIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
@@ -151,28 +113,14 @@ export async function renameDocumentKey(db: Db, id: string, key: string): Promis
   await db.updateTable('ceb_documents').set({ doc_key: key }).where('id', '=', id).execute();
 }
 
-export async function findInventoriesByParcel(db: Db, parcelIds: readonly string[]): Promise<InventoryRow[]> {
-  if (!parcelIds.length) return [];
-  return db.selectFrom('inventories').selectAll().where('parcel_id', 'in', [...parcelIds]).execute();
-}
-export async function findInventoriesById(db: Db, ids: readonly string[]): Promise<InventoryRow[]> {
-  if (!ids.length) return [];
-  const out: InventoryRow[] = [];
-  for (const part of chunks(ids, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('id', 'in', part).execute());
-  return out;
-}
-export async function findInventoriesByCopNo(db: Db, copNos: readonly string[]): Promise<InventoryRow[]> {
-  if (!copNos.length) return [];
-  const out: InventoryRow[] = [];
-  for (const part of chunks(copNos, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('cop_no', 'in', part).execute());
-  return out;
-}
-export async function findInventoriesByWaybill(db: Db, keys: readonly string[]): Promise<InventoryRow[]> {
-  if (!keys.length) return [];
-  const out: InventoryRow[] = [];
-  for (const part of chunks(keys, 1)) out.push(...await db.selectFrom('inventories').selectAll().where('waybill_key', 'in', part).execute());
-  return out;
-}
+export const findInventoriesByParcel = (db: Db, parcelIds: readonly string[]): Promise<InventoryRow[]> =>
+  inChunks(parcelIds, (part) => db.selectFrom('inventories').selectAll().where('parcel_id', 'in', part).execute());
+export const findInventoriesById = (db: Db, ids: readonly string[]): Promise<InventoryRow[]> =>
+  inChunks(ids, (part) => db.selectFrom('inventories').selectAll().where('id', 'in', part).execute());
+export const findInventoriesByCopNo = (db: Db, copNos: readonly string[]): Promise<InventoryRow[]> =>
+  inChunks(copNos, (part) => db.selectFrom('inventories').selectAll().where('cop_no', 'in', part).execute());
+export const findInventoriesByWaybill = (db: Db, keys: readonly string[]): Promise<InventoryRow[]> =>
+  inChunks(keys, (part) => db.selectFrom('inventories').selectAll().where('waybill_key', 'in', part).execute());
 export async function deleteInventories(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length) await db.deleteFrom('inventories').where('id', 'in', [...ids]).execute();
 }
@@ -182,14 +130,9 @@ export async function setInventoryNumbers(db: Db, numbers: ReadonlyMap<string, {
 }
 
 export async function quotas(db: Db, keys: readonly { buyer: string; year: number }[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (!keys.length) return out;
   const buyers = [...new Set(keys.map((k) => k.buyer))];
-  for (const part of chunks(buyers, 1)) {
-    const rows = await db.selectFrom('buyer_quotas').selectAll().where('buyer_key', 'in', part).execute();
-    for (const r of rows) out.set(`${r.buyer_key}|${r.year}`, Number(r.used_fen));
-  }
-  return out;
+  const rows = await inChunks(buyers, (part) => db.selectFrom('buyer_quotas').selectAll().where('buyer_key', 'in', part).execute());
+  return new Map(rows.map((r) => [`${r.buyer_key}|${r.year}`, Number(r.used_fen)]));
 }
 
 /** Adds to buyers' annual totals (negative amounts give quota back). */
@@ -206,22 +149,16 @@ export async function addQuotas(db: Db, deltas: ReadonlyMap<string, number>): Pr
 
 /** Which of these (ebpCode, buyer) pairs a platform has verified. */
 export async function verifiedBuyers(db: Db, pairs: readonly { ebp: string; buyer: string }[]): Promise<Set<string>> {
-  if (!pairs.length) return new Set();
   const buyers = [...new Set(pairs.map((x) => x.buyer))];
-  const out = new Set<string>();
-  for (const part of chunks(buyers, 1)) {
-    for (const r of await db.selectFrom('buyer_verifications').select(['ebp_code', 'buyer_key']).where('buyer_key', 'in', part).execute()) out.add(`${r.ebp_code}|${r.buyer_key}`);
-  }
-  return out;
+  const rows = await inChunks(buyers, (part) => db.selectFrom('buyer_verifications').select(['ebp_code', 'buyer_key']).where('buyer_key', 'in', part).execute());
+  return new Set(rows.map((r) => `${r.ebp_code}|${r.buyer_key}`));
 }
 export async function upsertBuyerVerifications(ins: Inserter, db: Db, rows: readonly { ebp_code: string; buyer_key: string; enterprise_id: string; verified_at: string }[]): Promise<void> {
   await ins(db as Kysely<Database>, 'buyer_verifications', rows as never, { conflict: ['ebp_code', 'buyer_key'], update: ['enterprise_id', 'verified_at'] });
 }
 
-export async function itemRecords(db: Db, ebcCodes: readonly string[]): Promise<ItemRecordRow[]> {
-  if (!ebcCodes.length) return [];
-  return db.selectFrom('item_records').selectAll().where('ebc_code', 'in', [...ebcCodes]).execute();
-}
+export const itemRecords = (db: Db, ebcCodes: readonly string[]): Promise<ItemRecordRow[]> =>
+  inChunks(ebcCodes, (part) => db.selectFrom('item_records').selectAll().where('ebc_code', 'in', part).execute());
 export async function upsertItemRecords(db: Db, rows: readonly ItemRecordRow[]): Promise<void> {
   for (const part of chunks(rows, 10)) {
     await db.insertInto('item_records').values(part as never).onConflict((oc) => oc.columns(['ebc_code', 'item_no']).doUpdateSet((eb) => ({
@@ -251,6 +188,16 @@ export async function postponeJob(db: Db, id: string, runAt: string, error: stri
 export async function countJobs(db: Db): Promise<number> {
   const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Declarations sent to customs before `cutoff` and not answered since (partial index on state = 'sent'). */
+export async function sentBefore<T extends 'inventories' | 'ceb_documents'>(db: Db, table: T, cutoff: string, limit: number) {
+  return db.selectFrom(table as 'inventories').selectAll().where('state', '=', 'sent').where('updated_at', '<', cutoff).limit(limit).execute() as
+    Promise<(T extends 'inventories' ? InventoryRow : DocumentRow)[]>;
+}
+
+export async function enterpriseById(db: Db, id: string) {
+  return db.selectFrom('enterprises').select(['uscc', 'customs_code', 'dxp_id', 'name_zh', 'park']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function enterprisesByCode(db: Db, codes: readonly string[]): Promise<{ id: string; uscc: string; customs_code: string | null; dxp_id: string | null; name_zh: string }[]> {

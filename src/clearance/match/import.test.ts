@@ -287,8 +287,7 @@ describe('rule 5: currency 142 throughout', () => {
     });
   });
 
-  // DEFECT: rule 5 fixes currency 142 in the order head too (OrderHead/currency, "限定为人民币，填写142"),
-  // but matchImport checks only the payment, the waybill and the order lines. Remove `.fails` once fixed.
+  // Rule 5 fixes currency 142 in the order head too (OrderHead/currency, "限定为人民币，填写142").
   it('an order head in another currency fails', () => {
     const r = matchImport(parcel({ order: { currency: '502' } }), CTX);
     expect(r.mismatches).toHaveLength(1);
@@ -487,8 +486,7 @@ describe('rule 11: single limit 5,000 and annual limit 26,000 on the dutiable va
       expect(r.mismatches.map((m) => m.code)).toEqual(['-621005', '-621018']);
     });
 
-    // DEFECT: fmtFen drops the sign of amounts between −1 and 0 yuan (Math.trunc(-0.5) is -0, shown
-    // as "0"), so a buyer already 0.50 over the annual limit is told "≤ 0.50" left instead of "≤ -0.50".
+    // Amounts between −1 and 0 yuan keep their sign (Math.trunc(-0.5) is -0, which once printed as "0").
     it('a buyer already over the limit by less than 1 yuan is shown a negative remaining quota', () => {
       const r = matchImport(p1500, { yearToDateFen: ANNUAL_LIMIT_FEN + 50 });
       expect(rules(r)).toEqual(['annual_limit']);

@@ -3,6 +3,7 @@
 // of cbec-rules.md §2.1 that the three documents can decide. A pure function: the service supplies
 // what needs the database (the buyer's year-to-date total, a clash on the waybill number).
 import type { Order, Payment, Logistics } from '../../ceb/model/import-202205.js';
+import { fenToYuan } from '../../kernel/money.js';
 import { mismatch, showUnits, units, unitsToFen, type MatchResult, type Mismatch } from './mismatch.js';
 
 /** 财关税〔2018〕49号 §1: single transaction 5,000 RMB, per person per year 26,000 RMB (in fen). */
@@ -101,10 +102,10 @@ export function matchImport(parcel: ImportParcel, ctx: ImportMatchContext): Matc
   // item (49号 §2), taxed in full; the annual limit binds in every case.
   const value = dutiableFen(parcel);
   if (value > SINGLE_LIMIT_FEN && !singleItem(parcel.order)) {
-    out.push(mismatch('MATCH_SINGLE_LIMIT', 'single_limit', '-621005', O, 'OrderHead/goodsValue', `≤ ${fmtFen(SINGLE_LIMIT_FEN)}`, fmtFen(value)));
+    out.push(mismatch('MATCH_SINGLE_LIMIT', 'single_limit', '-621005', O, 'OrderHead/goodsValue', `≤ ${fenToYuan(SINGLE_LIMIT_FEN)}`, fenToYuan(value)));
   }
   if (ctx.yearToDateFen + value > ANNUAL_LIMIT_FEN) {
-    out.push(mismatch('MATCH_ANNUAL_LIMIT', 'annual_limit', '-621018', O, 'OrderHead/buyerIdNumber', `≤ ${fmtFen(ANNUAL_LIMIT_FEN - ctx.yearToDateFen)}`, fmtFen(value)));
+    out.push(mismatch('MATCH_ANNUAL_LIMIT', 'annual_limit', '-621018', O, 'OrderHead/buyerIdNumber', `≤ ${fenToYuan(ANNUAL_LIMIT_FEN - ctx.yearToDateFen)}`, fenToYuan(value)));
   }
   return { matched: out.length === 0, mismatches: out };
 }

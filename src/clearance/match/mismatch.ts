@@ -1,7 +1,7 @@
 // A mismatch explains one failed three-document check field by field: which document, which
 // field, what was expected, what was found, in zh-CN and en, with the customs code where one exists.
 import { text, type MessageCode, type Text } from '../../kernel/i18n/index.js';
-import { parseDecimal } from '../../kernel/money.js';
+import { formatDecimal, parseDecimal, roundHalfUp } from '../../kernel/money.js';
 
 export interface Mismatch {
   /** Stable rule name, e.g. 'amount_paid'. */
@@ -41,17 +41,9 @@ export function units(value: string | undefined): bigint | undefined {
 }
 /** 5-decimal units to a plain decimal string without trailing zeros ("319.12"). */
 export function showUnits(u: bigint): string {
-  const neg = u < 0n;
-  const s = (neg ? -u : u).toString().padStart(SCALE + 1, '0');
-  const int = s.slice(0, s.length - SCALE);
-  const frac = s.slice(s.length - SCALE).replace(/0+$/, '');
-  return (neg ? '-' : '') + int + (frac ? `.${frac}` : '');
+  return formatDecimal({ units: u, scale: SCALE }).replace(/\.?0+$/, '');
 }
 /** 5-decimal units to fen, half-up. */
 export function unitsToFen(u: bigint): number {
-  const d = 1000n;
-  const neg = u < 0n;
-  const n = neg ? -u : u;
-  const q = (n * 2n + d) / (d * 2n);
-  return Number(neg ? -q : q);
+  return Number(roundHalfUp(u, 10n ** BigInt(SCALE - 2)));
 }
