@@ -11,8 +11,13 @@ const migrations: Record<string, Migration> = {
   '0002_webhooks': m0002,
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * `schema` (PostgreSQL) names where the migration bookkeeping lives. Kysely looks for its tables
+ * in every schema unless told one, so stores migrating side by side in other schemas of the same
+ * database (parallel test files) would each take the other's tables for their own.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

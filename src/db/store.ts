@@ -181,7 +181,7 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
     await db.destroy().catch(() => undefined);
     throw new AppError('unavailable', 'DB_UNREACHABLE', { target: describe, detail: (err as Error).message });
   }
-  const applied = options.migrate === false ? [] : await migrateToLatest(db as Kysely<unknown>);
+  const applied = options.migrate === false ? [] : await migrateToLatest(db as Kysely<unknown>, target.kind === 'postgres' ? options.schema : undefined);
   return {
     db, bulk, describe, applied, ping, insertRows,
     dialect: target.kind,
