@@ -8,12 +8,11 @@ import { renderFormatReceipt } from '../ceb/receipt.js';
 import type { CebIssue } from '../ceb/decode.js';
 import type { Submission } from './pipeline.js';
 
+/** A refused message; its error answer carries the CEB900 format-check receipt customs would have sent. */
 export class IntakeRefused extends AppError {
-  /** The CEB900 format-check receipt for the refused message. */
-  readonly receipt: string;
   constructor(issues: readonly CebIssue[], original: string, messageType?: string) {
-    super('invalid', 'INTAKE_REJECTED', { count: issues.length }, issues);
-    this.receipt = renderFormatReceipt({ issues, original: original.slice(0, 100_000), ...(messageType ? { messageType } : {}) });
+    const xml = renderFormatReceipt({ issues, original: original.slice(0, 100_000), ...(messageType ? { messageType } : {}) });
+    super('invalid', 'INTAKE_REJECTED', { count: issues.length }, issues, { receipt: { messageType: 'CEB900Message', xml } });
   }
 }
 

@@ -20,16 +20,8 @@ import type { InboundReceipt, OutboundMessage } from './gateway/port.js';
 import { parseXmlSubmission } from './parse.js';
 import { buyerKey, createPipeline, type IntakeAnswer, type Pipeline } from './pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './query.js';
+import { refused } from '../../test/support/refused.js';
 
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 type Part = 'order' | 'payment' | 'waybill';
 type Parcel = ReturnType<typeof parcel>;

@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requirePrincipal } from '../http/auth.js';
 import { AppError } from '../kernel/errors.js';
-import { negotiateLocale } from '../kernel/i18n/index.js';
 import type { RegistryService } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -38,7 +37,7 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
       summary: 'File CEB messages (orders, payments, waybills, inventory lists): CEB XML, DxpMsg-wrapped XML, or JSON {messageType, message}',
       description: 'Up to 100 documents per message. 200 means every answered document is committed; per-document refusals (duplicate number, stale change …) come back as receipts with a negative returnStatus. A message that fails its checks is refused as a whole with 400, the problems and the CEB900 receipt.',
     },
-  }, async (request, reply) => {
+  }, async (request) => {
     const enterprise = await filer(request);
     let submission;
     try {
@@ -46,18 +45,7 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
         ? parseXmlSubmission(request.body as Buffer | string)
         : parseJsonSubmission(request.body);
     } catch (err) {
-      if (err instanceof IntakeRefused) {
-        const locale = negotiateLocale(request.headers['accept-language']);
-        deps.metrics.intakeDocuments.inc({ outcome: 'malformed' });
-        // The usual error body, plus the line of each problem and the CEB900 receipt customs would send.
-        return reply.status(400).send({
-          error: {
-            code: err.code, message: err.text[locale], messages: err.text, requestId: request.id,
-            issues: err.issues.map((i) => ({ code: i.code, path: i.path, message: i.message[locale], messages: i.message, ...('line' in i ? { line: (i as { line?: number }).line } : {}) })),
-            receipt: { messageType: 'CEB900Message', xml: err.receipt },
-          },
-        });
-      }
+      if (err instanceof IntakeRefused) deps.metrics.intakeDocuments.inc({ outcome: 'malformed' });
       throw err;
     }
     const answer = await pipeline.submit(enterprise, submission);

@@ -9,7 +9,7 @@ import { text, type Locale, type MessageCode } from '../kernel/i18n/index.js';
 import { createPlatform, type Platform } from '../platform.js';
 import type { Principal } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
-import { IntakeRefused, parseJsonSubmission, parseXmlSubmission } from '../clearance/parse.js';
+import { parseJsonSubmission, parseXmlSubmission } from '../clearance/parse.js';
 import { UsageError, usage } from './usage.js';
 
 const FILED = /\.(xml|json)$/i;
@@ -62,7 +62,7 @@ function refusal(file: string, err: AppError, locale: Locale) {
   return {
     file, status: 'refused', code: err.code, message: err.text[locale],
     issues: err.issues.map((i) => ({ code: i.code, path: i.path, message: i.message[locale], ...('line' in i ? { line: (i as { line?: number }).line } : {}) })),
-    ...(err instanceof IntakeRefused ? { receipt: { messageType: 'CEB900Message', xml: err.receipt } } : {}),
+    ...err.details,
   };
 }
 

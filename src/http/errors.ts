@@ -55,14 +55,16 @@ export function issuesFromSchema(errors: readonly AjvError[], context: string): 
   return out.filter((i) => !seen.has(i.path + i.code) && seen.add(i.path + i.code));
 }
 
-function body(locale: Locale, code: string, t: { 'zh-CN': string; en: string }, issues: readonly Issue[], requestId: string) {
+function body(locale: Locale, code: string, t: { 'zh-CN': string; en: string }, issues: readonly (Issue & { line?: number })[], requestId: string, details?: Readonly<Record<string, unknown>>) {
   return {
     error: {
       code,
       message: t[locale],
       messages: t,
-      issues: issues.map((i) => ({ code: i.code, path: i.path, message: i.message[locale], messages: i.message })),
+      // The line, when an issue comes from a document (CEB XML).
+      issues: issues.map((i) => ({ code: i.code, path: i.path, message: i.message[locale], messages: i.message, ...(i.line ? { line: i.line } : {}) })),
       requestId,
+      ...details,
     },
   };
 }
@@ -70,7 +72,7 @@ function body(locale: Locale, code: string, t: { 'zh-CN': string; en: string }, 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const locale = negotiateLocale(request.headers['accept-language']);
   if (err instanceof AppError) {
-    return reply.status(STATUS[err.kind]).send(body(locale, err.code, err.text, err.issues, request.id));
+    return reply.status(STATUS[err.kind]).send(body(locale, err.code, err.text, err.issues, request.id, err.details));
   }
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {

@@ -21,8 +21,10 @@ export class AppError extends Error {
   readonly code: MessageCode;
   readonly text: Text;
   readonly issues: readonly Issue[];
+  /** Further fields of the error answer (e.g. the CEB900 receipt of a refused message). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(kind: ErrorKind, code: MessageCode, params: Params = {}, issues: readonly Issue[] = []) {
+  constructor(kind: ErrorKind, code: MessageCode, params: Params = {}, issues: readonly Issue[] = [], details?: Readonly<Record<string, unknown>>) {
     const t = text(code, params);
     super(t.en);
     this.name = 'AppError';
@@ -30,6 +32,7 @@ export class AppError extends Error {
     this.code = code;
     this.text = t;
     this.issues = issues;
+    this.details = details;
   }
 }
 

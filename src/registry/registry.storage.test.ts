@@ -2,19 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, openTestStore, type TestStore } from '../../test/support/stores.js';
 import { enterpriseInput, usccFor } from '../../test/support/fixtures.js';
-import { AppError } from '../kernel/errors.js';
 import { zoneProfiles } from '../zone/index.js';
 import { createRegistryService, type RegistryService } from './index.js';
+import { refused } from '../../test/support/refused.js';
 
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 describe.each(adapters)('registry on %s', (adapter) => {
   let t: TestStore;

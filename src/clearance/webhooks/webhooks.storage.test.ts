@@ -3,7 +3,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, openTestStore, type TestStore } from '../../../test/support/stores.js';
 import { enterpriseInput } from '../../../test/support/fixtures.js';
-import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { createRegistryService, type Principal } from '../../registry/index.js';
 import { zoneProfiles } from '../../zone/index.js';
@@ -11,16 +10,8 @@ import type { ClearanceEvent } from '../events.js';
 import { createWebhookDispatcher, createWebhookService, verifySignature, type DispatcherOptions, type WebhookService } from './index.js';
 import * as repo from './repository.js';
 import { retryDelay } from './rules.js';
+import { refused } from '../../../test/support/refused.js';
 
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const admin: Principal = { kind: 'admin', tokenId: 'op' };
 const as = (enterpriseId: string): Principal => ({ kind: 'enterprise', tokenId: `t-${enterpriseId}`, enterpriseId });
