@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Model } from '../../ceb/codec.js';
 import { checkModel } from '../../ceb/codec.js';
 import { formatCustomsTime } from '../../kernel/time.js';
+import { Rng } from '../../kernel/random.js';
 import { newGuid } from '../../kernel/ids.js';
 import type { Inventory } from '../../ceb/model/import-202205.js';
 import { units, unitsToFen } from '../match/mismatch.js';
@@ -53,17 +54,6 @@ const DOCS: Record<string, { type: string; entity: string; head?: string; ret: s
   CEB509Message: { type: 'CEB510Message', entity: 'Departure', head: 'DepartureHead', ret: 'DepartureReturn', keys: ['guid', 'logisticsCode', 'copNo', 'preNo', 'msgSeqNo'] },
 };
 
-/** mulberry32: small, fast, good enough for picking outcomes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SimulatorGateway extends CustomsGateway {
   /** Resolves once every receipt produced so far has been delivered. */
@@ -73,7 +63,8 @@ export interface SimulatorGateway extends CustomsGateway {
 export function createCustomsSimulator(options: SimulatorOptions = {}): SimulatorGateway {
   const shares = { ...DEFAULT_SHARES, ...options.shares };
   const step = options.stepDelayMs ?? 0;
-  const rand = prng(options.seed ?? 20260401);
+  const rng = new Rng(options.seed ?? 20260401);
+  const rand = () => rng.float();
   const now = options.now ?? (() => new Date());
   const ledger = new Map<string, number>();
   // Released export lists by carrier + waybill number, for 结关 on departure.
@@ -153,76 +144,84 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
     return steps;
   }
 
-  /** Export lists (CEB603) answered up to 800 放行; 899 结关 comes with the waybill's departure. */
-  function exportInventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+  type Write = (i: number, status: string, info: string, withInvt?: boolean) => void;
+
+  /**
+   * Receipts for each list of a 621/603 message: customs' numbers (preNo at once, invtNo from 120
+   * on), a writer for the receipt at step i echoing the list's fields, and one receipt message per step.
+   */
+  function listReceipts(m: OutboundMessage, at: Date, type: 'CEB622Message' | 'CEB604Message', ieFlag: 'I' | 'E',
+    echo: (h: Record<string, string>, preNo: string) => Model, walk: (inv: Model, h: Record<string, string>, receipt: Write, base: Model, invtNo: string) => void): InboundReceipt[][] {
     const steps: Model[][] = [];
-    const put = (i: number, e: Model) => { (steps[i] ??= []).push(e); };
+    const day = formatCustomsTime(at, 'YYYYMMDD');
     for (const inv of (m.model.Inventory as Model[] | undefined) ?? []) {
       const h = inv.InventoryHead as Record<string, string>;
       const n = ++seq;
-      const preNo = `B${formatCustomsTime(at, 'YYYYMMDD')}${String(n).padStart(9, '0')}`;
-      const invtNo = `${h.customsCode}${formatCustomsTime(at, 'YYYYMMDD').slice(0, 4)}E${String(n).padStart(9, '0')}`.slice(0, 18);
-      const base = { guid: h.guid, agentCode: h.agentCode, copNo: h.copNo, preNo, invtNo: '', ebcCode: h.ebcCode, ebpCode: h.ebpCode, orderNo: h.orderNo, statisticsFlag: h.statisticsFlag };
-      const receipt = (i: number, status: string, info: string, withInvt = false) =>
-        put(i, { ...base, ...(withInvt ? { invtNo } : {}), returnStatus: status, returnTime: returnTime(at, i), returnInfo: info });
+      const invtNo = `${h.customsCode}${day.slice(0, 4)}${ieFlag}${String(n).padStart(9, '0')}`.slice(0, 18);
+      const base = echo(h, `B${day}${String(n).padStart(9, '0')}`);
+      const receipt: Write = (i, status, info, withInvt = false) =>
+        (steps[i] ??= []).push({ ...base, ...(withInvt ? { invtNo } : {}), returnStatus: status, returnTime: returnTime(at, i), returnInfo: info });
+      walk(inv, h, receipt, base, invtNo);
+    }
+    return steps.map((entities) => [{ messageType: type, receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: entities } }]);
+  }
+
+  /** From 120 on: 300 人工审核 or 500 查验 by their shares, then 399 审结 and 800 放行; the next step. */
+  function release(receipt: Write, i: number, r: number): number {
+    if (r < shares.review) receipt(i++, '300', '人工审核');
+    else if (r < shares.review + shares.inspect) receipt(i++, '500', '查验');
+    receipt(i++, '399', '海关审结', true);
+    receipt(i++, '800', '放行', true);
+    return i;
+  }
+
+  /** Export lists (CEB603) answered up to 800 放行; 899 结关 comes with the waybill's departure. */
+  function exportInventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+    const echo = (h: Record<string, string>, preNo: string) => ({
+      guid: h.guid, agentCode: h.agentCode, copNo: h.copNo, preNo, invtNo: '', ebcCode: h.ebcCode, ebpCode: h.ebpCode, orderNo: h.orderNo, statisticsFlag: h.statisticsFlag,
+    });
+    return listReceipts(m, at, 'CEB604Message', 'E', echo, (_inv, h, receipt, base, invtNo) => {
       receipt(0, '2', '新增申报成功');
       receipt(1, '3', '发送海关成功');
       const roll = rand();
-      if (roll < shares.reject) { receipt(2, '100', '海关退单：申报要素不全'); continue; }
+      if (roll < shares.reject) { receipt(2, '100', '海关退单：申报要素不全'); return; }
       receipt(2, '120', '海关入库', true);
-      let i = 3;
-      const r = roll - shares.reject;
-      if (r < shares.review) receipt(i++, '300', '人工审核');
-      else if (r < shares.review + shares.inspect) receipt(i++, '500', '查验');
-      receipt(i++, '399', '海关审结', true);
-      receipt(i, '800', '放行', true);
+      release(receipt, 3, roll - shares.reject);
       exportLists.set(`${h.logisticsCode}|${h.logisticsNo}`, { ...base, invtNo });
-    }
-    return steps.map((entities) => [{ messageType: 'CEB604Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: entities } }]);
+    });
   }
 
   function inventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
-    const steps: Model[][] = [];
-    const put = (i: number, e: Model) => { (steps[i] ??= []).push(e); };
-    for (const inv of (m.model.Inventory as Inventory[] | undefined) ?? []) {
-      const h = inv.InventoryHead;
-      const n = ++seq;
-      const preNo = `B${formatCustomsTime(at, 'YYYYMMDD')}${String(n).padStart(9, '0')}`;
-      const invtNo = `${h.customsCode}${formatCustomsTime(at, 'YYYYMMDD').slice(0, 4)}I${String(n).padStart(9, '0')}`.slice(0, 18);
-      const base = { guid: h.guid, customsCode: h.customsCode, ebpCode: h.ebpCode, ebcCode: h.ebcCode, agentCode: h.agentCode, copNo: h.copNo, preNo };
-      const receipt = (i: number, status: string, info: string, withInvt = false) =>
-        put(i, { ...base, ...(withInvt ? { invtNo } : {}), returnStatus: status, returnTime: returnTime(at, i), returnInfo: info });
+    const echo = (h: Record<string, string>, preNo: string) => ({
+      guid: h.guid, customsCode: h.customsCode, ebpCode: h.ebpCode, ebcCode: h.ebcCode, agentCode: h.agentCode, copNo: h.copNo, preNo,
+    });
+    return listReceipts(m, at, 'CEB622Message', 'I', echo, (model, h, receipt) => {
+      const inv = model as unknown as Inventory;
       receipt(0, '2', '新增申报成功');
       // Customs' own limit checks on the list (cbec-rules.md §3.1).
       const value = unitsToFen(inv.InventoryList.reduce((s, l) => s + (units(l.totalPrice) ?? 0n), 0n) + (units(h.freight) ?? 0n) + (units(h.insuredFee) ?? 0n));
       const single = inv.InventoryList.length === 1 && units(inv.InventoryList[0]!.qty) === 100000n;
-      const buyer = createHash('sha256').update(h.buyerIdNumber).digest('base64url');
+      const buyer = createHash('sha256').update(h.buyerIdNumber!).digest('base64url');
       const used = ledger.get(buyer) ?? 0;
-      if (value > SINGLE_LIMIT_FEN && !single) { receipt(1, '-621005', `清单[${h.copNo}]的购买金额超过单笔限额[5000]`); continue; }
-      if (used + value > ANNUAL_LIMIT_FEN) { receipt(1, '-621018', `清单[${h.copNo}]中购买人[${h.buyerName}]已用购买额度为[${(used / 100).toFixed(2)}]，本次购买将超过年度限额[26000]`); continue; }
+      if (value > SINGLE_LIMIT_FEN && !single) { receipt(1, '-621005', `清单[${h.copNo}]的购买金额超过单笔限额[5000]`); return; }
+      if (used + value > ANNUAL_LIMIT_FEN) { receipt(1, '-621018', `清单[${h.copNo}]中购买人[${h.buyerName}]已用购买额度为[${(used / 100).toFixed(2)}]，本次购买将超过年度限额[26000]`); return; }
       receipt(1, '3', '发送海关成功');
       const roll = rand();
       let i = 2;
-      if (roll < shares.reject) { receipt(i, '100', '海关退单：申报要素不全'); continue; }
+      if (roll < shares.reject) { receipt(i, '100', '海关退单：申报要素不全'); return; }
       receipt(i++, '120', '海关入库', true);
       ledger.set(buyer, used + value);
       let r = roll - shares.reject;
-      if (r < shares.detain) { receipt(i, ['501', '502', '503', '599'][Math.floor(rand() * 4)]!, '扣留'); continue; }
+      if (r < shares.detain) { receipt(i, ['501', '502', '503', '599'][Math.floor(rand() * 4)]!, '扣留'); return; }
       r -= shares.detain;
       if (r < shares.returned) {
         receipt(i++, '500', '查验');
         receipt(i, '700', '退运');
         ledger.set(buyer, used);
-        continue;
+        return;
       }
-      r -= shares.returned;
-      if (r < shares.review) receipt(i++, '300', '人工审核');
-      else if (r < shares.review + shares.inspect) receipt(i++, '500', '查验');
-      receipt(i++, '399', '海关审结', true);
-      receipt(i++, '800', '放行', true);
-      receipt(i, '899', '结关', true);
-    }
-    return steps.map((entities) => [{ messageType: 'CEB622Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: entities } }]);
+      receipt(release(receipt, i, r - shares.returned), '899', '结关', true);
+    });
   }
 
   function formatReceipt(m: OutboundMessage, at: Date, problems: string): InboundReceipt {
