@@ -2,13 +2,10 @@
 // answering at once: intake → match → list → customs receipts, and every refusal on the way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../src/kernel/config.js';
-import { createPlatform, type Platform } from '../src/platform.js';
-import { buildApp } from '../src/http/server.js';
-import { demoEnterprises } from '../src/zone/demo.js';
+import type { Platform } from '../src/platform.js';
+import { startClearance, type ClearanceHarness } from './support/clearance.js';
 import { writeMessage } from '../src/ceb/codec.js';
 import { wrap } from '../src/ceb/dxp.js';
-import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
 
@@ -26,25 +23,18 @@ const post = (e: Enterprise, type: string, model: object, headers: Record<string
 });
 const status = (t: string, kind: string, key: string) => app.inject({ url: `/api/v1/status/${kind}/${encodeURIComponent(key)}`, headers: auth(t) });
 
+let harness: ClearanceHarness;
 beforeAll(async () => {
-  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
-  platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
-  app = await buildApp(platform);
-  await platform.pipeline.start();
-  admin = (await platform.registry.ensureAdminToken())!;
-  await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
-  const all = (await platform.registry.list({ limit: 100 })).items;
-  const pick = (name: string) => all.find((e) => e.nameZh.startsWith(name))!;
-  parties = { ebp: pick('义乌小商品跨境电商平台'), ebc: pick('金义综保区美妆进口'), payment: pick('浙江金义支付'), logistics: pick('义乌国际快递') };
-  other = pick('金华报关服务');
-  for (const e of [...Object.values(parties), other]) tokens.set(e.id, (await platform.registry.issueToken(e.id, 'test', 'test')).token);
+  harness = await startClearance();
+  ({ platform, app, admin } = harness);
+  const pick = harness.enterprise;
+  parties = { ebp: await pick('义乌小商品跨境电商平台'), ebc: await pick('金义综保区美妆进口'), payment: await pick('浙江金义支付'), logistics: await pick('义乌国际快递') };
+  other = await pick('金华报关服务');
+  for (const e of [...Object.values(parties), other]) tokens.set(e.id, harness.token(e));
   const put = await app.inject({ method: 'PUT', url: '/api/v1/item-records', payload: { items: ITEM_RECORDS }, headers: auth(tokens.get(parties.ebc.id)!) });
   expect(put.statusCode).toBe(200);
 });
-afterAll(async () => {
-  await app?.close();
-  await platform?.close();
-});
+afterAll(() => harness?.close());
 
 describe('clearance pipeline over HTTP', () => {
   it('three documents in any order match, a list is built, sent and released through 899', async () => {

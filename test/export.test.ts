@@ -3,13 +3,10 @@
 // 运抵 (CEB507) and 离境 (CEB509) recorded on the list, which customs closes (结关) on departure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../src/kernel/config.js';
-import { createPlatform, type Platform } from '../src/platform.js';
-import { buildApp } from '../src/http/server.js';
-import { demoEnterprises } from '../src/zone/demo.js';
+import type { Platform } from '../src/platform.js';
+import { startClearance, type ClearanceHarness } from './support/clearance.js';
 import { writeMessage } from '../src/ceb/codec.js';
 import { newGuid } from '../src/kernel/ids.js';
-import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { transfer } from './support/parcels.js';
 
@@ -72,27 +69,19 @@ function exportParcel(over: { charge?: string; listQty?: string } = {}) {
   return { orderNo, logisticsNo, copNo, order, receipts, waybill, list, transport };
 }
 
+let harness: ClearanceHarness;
 beforeAll(async () => {
-  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
-  platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
-  app = await buildApp(platform);
-  await platform.pipeline.start();
-  admin = (await platform.registry.ensureAdminToken())!;
-  await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
-  const all = (await platform.registry.list({ limit: 100 })).items;
-  const pick = (name: string) => all.find((e) => e.nameZh.startsWith(name))!;
-  ebp = pick('义乌小商品跨境电商平台');
-  ebc = pick('义乌环球日用品出口');
-  pay = pick('浙江金义支付');
-  carrier = pick('义乌国际快递');
-  site = pick('金华陆港供应链');
-  broker = pick('金华报关服务');
-  for (const e of [ebp, ebc, pay, carrier, site, broker]) tokens.set(e.id, (await platform.registry.issueToken(e.id, 'test', 'test')).token);
+  harness = await startClearance();
+  ({ platform, app, admin } = harness);
+  ebp = await harness.enterprise('义乌小商品跨境电商平台');
+  ebc = await harness.enterprise('义乌环球日用品出口');
+  pay = await harness.enterprise('浙江金义支付');
+  carrier = await harness.enterprise('义乌国际快递');
+  site = await harness.enterprise('金华陆港供应链');
+  broker = await harness.enterprise('金华报关服务');
+  for (const e of [ebp, ebc, pay, carrier, site, broker]) tokens.set(e.id, harness.token(e));
 });
-afterAll(async () => {
-  await app?.close();
-  await platform?.close();
-});
+afterAll(() => harness?.close());
 
 const status = async (kind: string, key: string) => (await app.inject({ url: `/api/v1/status/${kind}/${encodeURIComponent(key)}`, headers: { authorization: `Bearer ${admin}` } })).json();
 
