@@ -9,6 +9,7 @@ import { writeMessage } from '../src/ceb/codec.js';
 import { newGuid } from '../src/kernel/ids.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { transfer } from './support/parcels.js';
+import { usccFor } from './support/fixtures.js';
 
 let platform: Platform;
 let app: FastifyInstance;
@@ -129,6 +130,19 @@ describe('export 9610 over HTTP', () => {
       expect.objectContaining({ rule: 'amount_charge', document: 'CEB403Message', field: 'Receipts/charge', expected: '40', found: '36' }),
       expect.objectContaining({ rule: 'line', document: 'CEB603Message', field: 'InventoryList[gnum=1]/qty', expected: '12', found: '10' }),
     ]);
+  });
+
+  it('an e-commerce enterprise that also carries may not file an export order naming other enterprises', async () => {
+    // Only CEB311/411 may be filed by a carrier on behalf of the parties they name.
+    const both = (await harness.platform.registry.create({
+      uscc: usccFor(77), nameZh: '义乌自营出口物流测试有限公司', roles: ['ebc', 'logistics'], county: '330782', customsCode: '3318977001', dxpId: 'DXPENT3318977001',
+    }, 'test'));
+    const token = (await harness.platform.registry.issueToken(both.id, 'test', 'test')).token;
+    const x = exportParcel();
+    const order = { ...x.order, BaseTransfer: transfer(both) };
+    const r = await app.inject({ method: 'POST', url: '/api/v1/messages', payload: writeMessage('CEB303Message', order as never), headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` } });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.issues[0].path).toBe('/Order/0/OrderHead/ebpCode');
   });
 
   it('refuses a departure that lists a waybill with no declared export list', async () => {

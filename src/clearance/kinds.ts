@@ -14,6 +14,11 @@ export interface Kind {
   readonly head: string | undefined;
   /** Any one of these roles may file it. */
   readonly roles: readonly Role[];
+  /**
+   * A carrier (快件运营人/邮政企业) may file it on behalf of the parties it names, which then need not
+   * name the carrier (the spec's titles of CEB311 and CEB411).
+   */
+  readonly carrierMayFile?: true;
   /** Head fields one of which must name the filer (its customs code or USCC). */
   readonly parties: readonly string[];
   /** Head fields naming enterprises that may see the document. */
@@ -38,13 +43,13 @@ export const KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
   ['CEB311Message', {
     messageType: 'CEB311Message', direction: 'import', entity: 'Order', head: 'OrderHead', part: 'order',
     // 电商企业或电商平台或受委托的快件运营人、邮政企业 (spec message title).
-    roles: ['ebp', 'ebc', 'logistics'], parties: ['ebpCode', 'ebcCode'], named: ['ebpCode', 'ebcCode', 'payCode'],
+    roles: ['ebp', 'ebc', 'logistics'], carrierMayFile: true, parties: ['ebpCode', 'ebcCode'], named: ['ebpCode', 'ebcCode', 'payCode'],
     key: (h) => orderKey('import', s(h.ebpCode), s(h.orderNo)), link: () => undefined,
     receipt: { messageType: 'CEB312Message', entity: 'OrderReturn', key: (r) => orderKey('import', s(r.ebpCode), s(r.orderNo)) },
   }],
   ['CEB411Message', {
     messageType: 'CEB411Message', direction: 'import', entity: 'Payment', head: 'PaymentHead', part: 'payment',
-    roles: ['payment', 'logistics'], parties: ['payCode'], named: ['payCode', 'ebpCode'],
+    roles: ['payment', 'logistics'], carrierMayFile: true, parties: ['payCode'], named: ['payCode', 'ebpCode'],
     key: (h) => k('CEB411', h.payCode, h.payTransactionId), link: (h) => orderKey('import', s(h.ebpCode), s(h.orderNo)),
     receipt: { messageType: 'CEB412Message', entity: 'PaymentReturn', key: (r) => k('CEB411', r.payCode, r.payTransactionId) },
   }],

@@ -244,7 +244,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     // Each document must name the filer in its own party field, unless an entrusted carrier files it.
     const parties = kind?.parties ?? listParties ?? ['agentCode', 'ebcCode'];
-    const entrusted = kind && kind.part !== 'waybill' && enterprise.roles.includes('logistics') && !enterprise.roles.some((r) => kind.roles.slice(0, -1).includes(r));
+    const entrusted = kind?.carrierMayFile && enterprise.roles.includes('logistics')
+      && !enterprise.roles.some((r) => r !== 'logistics' && (kind.roles as readonly string[]).includes(r));
     if (!entrusted) {
       docs.forEach((h, i) => {
         if (!parties.some((f) => own.has(str(h[f])))) {
