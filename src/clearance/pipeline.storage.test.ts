@@ -260,6 +260,24 @@ describe.each(adapters)('clearance pipeline on %s', (adapter) => {
     expect(await w.usedFen(buyer)).toBe(32_000);
   });
 
+  it('holds the buyer\'s quota once across a change and gives it back when a document is deleted, while the list is unsent', async () => {
+    const x = parcel(parties);
+    for (const part of ['order', 'payment', 'waybill'] as const) await w.file(main, part, x[part]);
+    const buyer = orderHead(x).buyerIdNumber!;
+    expect(await w.usedFen(buyer)).toBe(32_000);
+    // A change re-decides the parcel and withdraws its unsent list: the quota is held once, not given back twice.
+    const head = headsOf(x.payment, 'payment')[0]!;
+    const again = (over: Head): Model => ({ ...x.payment, guid: newGuid(), Payment: [{ PaymentHead: { ...head, guid: newGuid(), ...over } }] });
+    expect((await w.file(main, 'payment', again({ appType: '2', appTime: '20261127100000' }))).receipts[0]!.status).toBe('accepted');
+    expect((await w.parcelRow(x.orderNo)).state).toBe('matched');
+    expect(await w.usedFen(buyer)).toBe(32_000);
+    // Deleting the payment leaves the parcel incomplete and gives the quota back.
+    expect((await w.file(main, 'payment', again({ appType: '3', appTime: '20261127100001' }))).receipts[0]!.status).toBe('accepted');
+    expect((await w.parcelRow(x.orderNo)).state).toBe('incomplete');
+    expect(await w.usedFen(buyer)).toBe(0);
+    await drain();
+  });
+
   it('a replayed message gets the first answers, marked replayed, and writes nothing; another content under a used guid is a conflict', async () => {
     const xs = [parcel(parties), parcel(parties), parcel(parties)];
     const orders = batch('order', xs);

@@ -445,9 +445,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const r of rows) {
       const parcel = await repo.findParcelOf(trx, r.id);
       if (!parcel) continue;
+      await releaseQuota(trx, parcel);
       const next: ParcelRow = {
         ...parcel,
-        order_id: parcel.order_id === r.id ? parcel.order_id : parcel.order_id,
         payment_id: parcel.payment_id === r.id ? null : parcel.payment_id,
         waybill_id: parcel.waybill_id === r.id ? null : parcel.waybill_id,
         state: parcel.order_id === r.id ? 'cancelled' : 'incomplete', mismatches: '[]', updated_at: iso,
@@ -459,16 +459,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     await repo.upsertParcels(ins, trx, changed);
   }
 
-  /** A list built or filed but not yet sent is withdrawn when its documents change. */
+  /**
+   * A matched parcel holds its value against the buyer's annual quota; whoever moves it out of
+   * 'matched' gives the quota back, once (decide() does so itself when it re-decides a parcel).
+   */
+  async function releaseQuota(trx: Kysely<Database>, parcel: ParcelRow): Promise<void> {
+    if (parcel.state !== 'matched' || !parcel.buyer_key || !parcel.value_fen) return;
+    // A list customs refused or sent back has already given the quota back (see receive()).
+    const [list] = parcel.inventory_id ? await repo.findInventoriesById(trx, [parcel.inventory_id]) : [];
+    if (list && (list.state === 'rejected' || list.state === 'returned')) return;
+    await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
+  }
+
+  /** A list built or filed but not yet sent is withdrawn when its documents change (the parcel is decided again). */
   async function dropUnsentInventory(trx: Kysely<Database>, parcel: ParcelRow, iso: string, p: Pending): Promise<void> {
     if (!parcel.inventory_id) return;
     const [inv] = await repo.findInventoriesById(trx, [parcel.inventory_id]);
     if (inv && !DECLARED.has(inv.state)) {
       await repo.deleteInventories(trx, [inv.id]);
       event(p, 'inventory', inv.id, inv.message_type, inv.cop_no, inv.state, 'cancelled', 'platform', 'withdrawn', msg('EVENT_WITHDRAWN'), JSON.parse(inv.audience), iso);
-      if (parcel.state === 'matched' && parcel.buyer_key && parcel.year && parcel.value_fen) {
-        await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
-      }
       parcel.inventory_id = null;
     }
   }
@@ -749,6 +758,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (!parcel) { refuse(code.noParcel, 'INTAKE_NO_PARCEL'); continue; }
         const prior = held.get(parcel.id);
         if (prior && DECLARED.has(prior.state)) { refuse(code.duplicate, 'INTAKE_DUPLICATE'); continue; }
+        // A parcel matched before this list arrived gives its quota back; the decision is taken again.
+        await releaseQuota(trx, parcel);
         if (prior) await repo.deleteInventories(trx, [prior.id]);
         const id = newSeqId();
         const copNo = str(d.h.copNo) || id;
@@ -760,10 +771,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         });
         event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', msg('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
         answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
-        // A parcel matched before its list arrived gives its quota back; the decision is taken again.
-        if (parcel.state === 'matched' && parcel.buyer_key && parcel.value_fen) {
-          await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
-        }
         if (parcel.state === 'matched') parcel.state = 'incomplete';
         parcel.inventory_id = null;
         const waybill = waybills.get(d.waybill);
