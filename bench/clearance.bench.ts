@@ -18,6 +18,7 @@ import { importItemRecords } from '../src/clearance/traffic/items.js';
 import { openStore } from '../src/db/store.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { median, type Figure } from './stats.js';
+import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const PARCELS = Number(process.env.BENCH_CLEARANCE_PARCELS ?? 6000);
 const RUNS = Number(process.env.BENCH_CLEARANCE_RUNS ?? 3);
@@ -62,6 +63,7 @@ async function projectRun(dir: string, run: number, data: ReturnType<typeof mess
   const observe = { decision: (ms: number, parcels: number) => { for (let i = 0; i < parcels; i++) decisions.push(ms); } };
   const platform = await createPlatform(loadConfig({ db: `sqlite:${file}` }, {}), { gateway, observe });
   await platform.registry.importMany(demoEnterprises(platform.zone), 'bench');
+  await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'bench');
   const all = (await platform.registry.list({ limit: 100 })).items;
   for (const e of all.filter((x) => x.roles.includes('ebc') && x.park)) await platform.pipeline.putItemRecords(e, importItemRecords());
   const d = data ?? messages(all);

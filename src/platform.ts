@@ -11,6 +11,10 @@ import { createCustomsSimulator, type SimulatorOptions } from './clearance/gatew
 import { createAmqpGateway } from './clearance/gateway/amqp.js';
 import type { CustomsGateway } from './clearance/gateway/port.js';
 import { createWebhookService, type WebhookService } from './clearance/webhooks/index.js';
+import { createKeystore, type Keystore } from './signing/keystore.js';
+import { keystoreSecret } from './signing/secret.js';
+import { createOutboundSigner } from './signing/outbound.js';
+import { createSignatureCheck } from './signing/intake.js';
 
 export interface Platform {
   readonly config: Config;
@@ -22,6 +26,7 @@ export interface Platform {
   readonly clearance: ClearanceQueries;
   readonly gateway: CustomsGateway;
   readonly webhooks: WebhookService;
+  readonly keystore: Keystore;
   close(): Promise<void>;
 }
 
@@ -42,11 +47,19 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const zone = zoneProfiles[config.zone];
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
-    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, ...options.simulator }));
+    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, ...options.simulator }));
   const metrics = createMetrics();
+  // A new key lets the declarations held for it go at once (the pipeline is made below).
+  let heldRelease: (() => void) | undefined;
+  const keystore = createKeystore({
+    store, secret: keystoreSecret(config), ...(options.now ? { now: options.now } : {}),
+    onSigningKey: () => heldRelease?.(),
+  });
   const webhooks = createWebhookService({ store, ...(options.now ? { now: options.now } : {}) });
   const pipeline = createPipeline({
     store, gateway,
+    signer: createOutboundSigner(keystore),
+    verifySignature: createSignatureCheck(keystore, options.now),
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
     observe: {
@@ -65,8 +78,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await options.onEvents?.(trx, events);
     },
   });
+  heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
-    config, store, zone, gateway, pipeline, webhooks,
+    config, store, zone, gateway, pipeline, webhooks, keystore,
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
     metrics,

@@ -12,6 +12,7 @@ import { createPlatform } from '../src/platform.js';
 import { demoEnterprises } from '../src/zone/demo.js';
 import { writeMessage } from '../src/ceb/codec.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const CLI = join(import.meta.dirname, '../dist/src/cli/main.js');
 const run = promisify(execFile);
@@ -59,6 +60,7 @@ beforeAll(async () => {
   try {
     admin = (await platform.registry.ensureAdminToken())!;
     await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+    await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'test');
     const all = (await platform.registry.list({ limit: 100 })).items;
     const pick = (name: string) => all.find((e) => e.nameZh.startsWith(name))!;
     parties = { ebp: pick('义乌小商品跨境电商平台'), ebc: pick('金义综保区美妆进口'), payment: pick('浙江金义支付'), logistics: pick('义乌国际快递') };

@@ -13,6 +13,7 @@ import { demoEnterprises } from '../src/zone/demo.js';
 import { writeMessage, type Model } from '../src/ceb/codec.js';
 import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const CLI = join(import.meta.dirname, '../dist/src/cli/main.js');
 const ADMIN = 'crash-test-operator-token-0123456789';
@@ -61,6 +62,7 @@ beforeAll(async () => {
   db = join(dir, 'silkgate.db');
   const platform = await openDb();
   await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+  await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'test');
   const all = (await platform.registry.list({ limit: 100 })).items;
   const pick = (name: string) => all.find((e) => e.nameZh.startsWith(name))!;
   const parties: Parties = { ebp: pick('义乌小商品跨境电商平台'), ebc: pick('金义综保区美妆进口'), payment: pick('浙江金义支付'), logistics: pick('义乌国际快递') };

@@ -18,6 +18,7 @@ import { orderKey } from '../src/clearance/kinds.js';
 import { createTraffic, type FaultKind, type ImportParcel, type Traffic } from '../src/clearance/traffic/generator.js';
 import { driveTraffic } from '../src/clearance/traffic/driver.js';
 import { prepareDemoTraffic } from '../src/clearance/traffic/setup.js';
+import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const CLI = join(import.meta.dirname, '../dist/src/cli/main.js');
 const run = promisify(execFile);
@@ -48,6 +49,7 @@ describe('simulated traffic through the HTTP API', () => {
     const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true });
     platform = await createPlatform(loadConfig({ db: `sqlite:${join(dir, 'inproc.db')}` }, {}), { gateway });
     await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+    await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'test');
     app = await buildApp(platform);
     await platform.pipeline.start();
     base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -18,9 +18,11 @@ export class IntakeRefused extends AppError {
 
 const ENVELOPE = /^\s*(?:\uFEFF)?(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?DxpMsg(?:Sv)?[\s>/]/;
 
-function accept(result: ReadResult, original: string, envelopeSender?: string): Submission {
+function accept(result: ReadResult, original: string, envelopeSender?: string, xml?: string | Uint8Array): Submission {
   if (!result.valid || !result.message || !result.messageType) throw new IntakeRefused(result.errors, original, result.messageType);
-  return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}) };
+  // The signature covers the message exactly as received, so those bytes travel with a signed one.
+  const signed = xml !== undefined && result.message.Signature !== undefined;
+  return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}), ...(signed ? { signedXml: xml } : {}) };
 }
 
 export function parseXmlSubmission(body: string | Buffer): Submission {
@@ -29,9 +31,9 @@ export function parseXmlSubmission(body: string | Buffer): Submission {
   if (ENVELOPE.test(src.slice(0, 4096))) {
     const u = unwrap(typeof body === 'string' ? body : new Uint8Array(body));
     if (u.errors.length || !u.business) throw new IntakeRefused([...u.errors, ...(u.business?.errors ?? [])], src, u.business?.messageType);
-    return accept(u.business, src, u.dxp?.TransInfo.SenderId);
+    return accept(u.business, src, u.dxp?.TransInfo.SenderId, u.dxp?.Data ? Buffer.from(u.dxp.Data, 'base64') : undefined);
   }
-  return accept(readMessage(typeof body === 'string' ? body : new Uint8Array(body)), src);
+  return accept(readMessage(typeof body === 'string' ? body : new Uint8Array(body)), src, undefined, body);
 }
 
 export function parseJsonSubmission(body: unknown): Submission {

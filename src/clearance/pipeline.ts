@@ -22,7 +22,8 @@ import type { Inventory as ExportInventory, Logistics as ExportLogistics, Order 
 import type { Mismatch } from './match/mismatch.js';
 import { buildInventory, checkFiledInventory, missingItems, type Declaration, type ItemRecord } from './inventory.js';
 import { canMoveDocument, canMoveInventory, DECLARED, documentStateFor, inventoryStateFor } from './states.js';
-import type { DocumentRow, EventRow, InventoryRow, ParcelRow, ReceiptRow } from './table.js';
+import type { DocumentRow, EventRow, InventoryRow, OutboxRow, ParcelRow, ReceiptRow } from './table.js';
+import type { OutboundSigner, SignOutcome } from '../signing/outbound.js';
 import * as repo from './repository.js';
 
 export interface Submission {
@@ -30,6 +31,8 @@ export interface Submission {
   readonly model: Model;
   /** DxpMsg SenderId when the message came in an envelope. */
   readonly envelopeSender?: string;
+  /** The business message as received, when it carries a ds:Signature (what the signature covers). */
+  readonly signedXml?: string | Uint8Array;
 }
 
 export type AnswerStatus = 'accepted' | 'replayed' | 'refused' | 'discarded';
@@ -71,6 +74,12 @@ export interface PipelineDeps {
   /** Told how long the match decisions of a message took from its documents being stored to the commit. */
   readonly observe?: { decision(ms: number, parcels: number): void };
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
+  readonly verifySignature?: (enterprise: Enterprise, submission: Submission) => Promise<void>;
+  /** Signs declarations customs requires signed; without one, messages go as built (tests of the pipeline alone). */
+  readonly signer?: OutboundSigner;
+  /** A declaration waiting for its filer's signing key is tried again after this long (default 60 s). */
+  readonly holdRetryMs?: number;
 }
 
 const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
@@ -119,6 +128,8 @@ export interface Pipeline {
   /** A platform declares buyers whose identity it verified (then their payer may differ). */
   verifyBuyers(enterprise: Enterprise, buyers: readonly { idType: string; idNumber: string }[]): Promise<number>;
   start(): Promise<void>;
+  /** Declarations held for a signing key are tried now (a key was just registered). */
+  retryHeld(): Promise<number>;
   /** Dispatches until the outbox is empty and the gateway has nothing in flight (tests, bench). */
   drain(maxRounds?: number): Promise<void>;
   close(): Promise<void>;
@@ -141,6 +152,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const now = deps.now ?? (() => new Date());
   const bonded = new Set(deps.bondedParks ?? []);
   const resendAfter = deps.resendAfterMs ?? 60_000;
+  const holdMs = deps.holdRetryMs ?? 60_000;
   let lastResendCheck = 0;
   let timer: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
@@ -272,6 +284,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function submit(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
+    // A signed message is checked before anything is written: a bad signature refuses it whole.
+    if (deps.verifySignature && (s.signedXml !== undefined || s.model.Signature !== undefined)) await deps.verifySignature(enterprise, s);
     const answer = await (s.messageType === 'CEB621Message' || s.messageType === 'CEB603Message' ? submitInventories(enterprise, s) : submitDocuments(enterprise, s));
     // Committed: the dispatcher may now see the outbox rows.
     wake();
@@ -391,7 +405,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const forward = live.map((r) => jsonOf.get(r.head_guid)).filter((j): j is string => !!j);
         const root = JSON.stringify({ ...s.model, [kind.entity]: [] });
         const model = `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
-        const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, ids: live.map((r) => r.id) });
+        const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, enterpriseId: enterprise.id, ids: live.map((r) => r.id) });
         await repo.insertOutbox(ins, trx, [{
           id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
           payload: `${meta.slice(0, -1)},"model":${model}}`,
@@ -796,7 +810,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     });
     if (!jobs.length) return 0;
     type Payload =
-      | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; model: Model; ids: string[] }
+      | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; enterpriseId?: string; model: Model; ids: string[] }
       | { kind: 'inventories'; ids: string[] }
       | { kind: 'resend-documents'; ids: string[] };
     const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
@@ -805,35 +819,54 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const invChanges = new Map<string, string>();
     const sent: { subject: SubjectKind; id: string; type: string; key: string; audience: string }[] = [];
     const messages: OutboundMessage[] = [];
+    // Declarations that could not be signed (no key yet) wait in a job of their own.
+    const held: OutboxRow[] = [];
+    const hold = (payload: object) => held.push({ id: newSeqId(), stage: 'send', run_at: new Date(at.getTime() + holdMs).toISOString(), attempts: 0, last_error: repo.HELD_FOR_KEY, payload: JSON.stringify(payload) });
+    const sentCause = (o: SignOutcome) => ('signedWith' in o && o.signedWith
+      ? msg('EVENT_SENT_SIGNED', { gateway: gateway.name, ...o.signedWith }) : msg('EVENT_SENT', { gateway: gateway.name }));
+    type Subject = { id: string; state: string; message_type: string; audience: string };
+    const mark = (subject: SubjectKind, r: Subject, key: string, o: SignOutcome) => {
+      if ('held' in o) {
+        // Held again while already waiting: nothing new to tell.
+        if (r.state === 'send_failed') return;
+        (subject === 'document' ? docChanges : invChanges).set(r.id, 'send_failed');
+        event(p, subject, r.id, r.message_type, key, r.state, 'send_failed', 'platform', 'send_failed', o.held, JSON.parse(r.audience), iso);
+        return;
+      }
+      (subject === 'document' ? docChanges : invChanges).set(r.id, 'sent');
+      sent.push({ subject, id: r.id, type: r.message_type, key, audience: r.audience });
+      event(p, subject, r.id, r.message_type, key, r.state, 'sent', 'platform', 'sent', sentCause(o), JSON.parse(r.audience), iso);
+    };
     // All claimed jobs go in one round: one transaction marks their subjects sent, one send hands
     // them over. Subjects are marked first: a receipt may come back before send() returns.
-    const forwarded = payloads.flatMap((x) => (x.kind === 'documents' ? x.ids : []));
-    for (const r of await repo.findDocumentSubjects(db, 'id', forwarded)) {
-      if (r.state !== 'received' && r.state !== 'send_failed') continue;
-      docChanges.set(r.id, 'sent');
-      sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
-      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    const forwarded = new Map((await repo.findDocumentSubjects(db, 'id', payloads.flatMap((x) => (x.kind === 'documents' ? x.ids : [])))).map((r) => [r.id, r]));
+    for (const x of payloads) {
+      if (x.kind !== 'documents') continue;
+      const subjects = x.ids.map((id) => forwarded.get(id)).filter((r): r is repo.DocumentSubject => !!r && (r.state === 'received' || r.state === 'send_failed'));
+      const filer = x.enterpriseId ?? subjects[0]?.enterprise_id;
+      const outcome = await signFor(filer, { messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
+      if ('held' in outcome) hold(x);
+      else messages.push(outcome.message);
+      for (const r of subjects) mark('document', r, r.doc_key, outcome);
     }
-    for (const x of payloads) if (x.kind === 'documents') messages.push({ messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
     const resend = (await repo.findDocumentsById(db, payloads.flatMap((x) => (x.kind === 'resend-documents' ? x.ids : []))))
       .filter((r) => r.state === 'send_failed');
-    for (const r of resend) {
-      docChanges.set(r.id, 'sent');
-      sent.push({ subject: 'document', id: r.id, type: r.message_type, key: r.doc_key, audience: r.audience });
-      event(p, 'document', r.id, r.message_type, r.doc_key, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    for (const { rows, outcome } of await messagesOf(resend)) {
+      if ('held' in outcome) hold({ kind: 'resend-documents', ids: rows.map((r) => r.id) });
+      else messages.push(outcome.message);
+      for (const r of rows as DocumentRow[]) mark('document', r, r.doc_key, outcome);
     }
-    messages.push(...await messagesOf(resend));
     const lists = (await repo.findInventoriesById(db, payloads.flatMap((x) => (x.kind === 'inventories' ? x.ids : []))))
       .filter((r) => r.state === 'built' || r.state === 'filed' || r.state === 'send_failed');
-    for (const r of lists) {
-      invChanges.set(r.id, 'sent');
-      sent.push({ subject: 'inventory', id: r.id, type: r.message_type, key: r.cop_no, audience: r.audience });
-      event(p, 'inventory', r.id, r.message_type, r.cop_no, r.state, 'sent', 'platform', 'sent', msg('EVENT_SENT', { gateway: gateway.name }), JSON.parse(r.audience), iso);
+    for (const { rows, outcome } of await messagesOf(lists)) {
+      if ('held' in outcome) hold({ kind: 'inventories', ids: rows.map((r) => r.id) });
+      else messages.push(outcome.message);
+      for (const r of rows as InventoryRow[]) mark('inventory', r, r.cop_no, outcome);
     }
-    messages.push(...await messagesOf(lists));
     await db.transaction().execute(async (trx) => {
       await repo.setStates(trx, 'ceb_documents', docChanges, iso);
       await repo.setStates(trx, 'inventories', invChanges, iso);
+      if (held.length) await repo.insertOutbox(ins, trx, held);
       await flushEvents(trx, p);
     });
     try {
@@ -861,30 +894,40 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
+  /** Signs a message for its filer when its type must be signed (no signer configured: sent as is). */
+  async function signFor(enterpriseId: string | undefined, m: OutboundMessage): Promise<SignOutcome> {
+    if (!deps.signer || !enterpriseId) return { message: m };
+    const e = await repo.enterpriseById(db, enterpriseId);
+    return deps.signer.sign({ id: enterpriseId, name: e?.name_zh ?? enterpriseId }, m);
+  }
+
   /**
    * Stored documents or lists rebuilt into outbound messages: grouped per filer and type, up to
-   * 100 per message, each message from its filer (a resend of documents, or the lists to declare).
+   * 100 per message, each message from its filer (a resend of documents, or the lists to declare)
+   * and signed for it where customs requires.
    */
-  async function messagesOf(rows: readonly (DocumentRow | InventoryRow)[]): Promise<OutboundMessage[]> {
-    const groups = new Map<string, (DocumentRow | InventoryRow)[]>();
+  async function messagesOf<R extends DocumentRow | InventoryRow>(rows: readonly R[]): Promise<{ rows: R[]; outcome: SignOutcome }[]> {
+    const groups = new Map<string, R[]>();
     for (const r of rows) {
       const key = `${r.enterprise_id} ${r.message_type}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
-    const out: OutboundMessage[] = [];
+    const out: { rows: R[]; outcome: SignOutcome }[] = [];
     for (const list of groups.values()) {
       const { enterprise_id: enterpriseId, message_type: type } = list[0]!;
       const [entity, direction] = type === 'CEB621Message' ? ['Inventory', 'import'] as const
         : type === 'CEB603Message' ? ['Inventory', 'export'] as const : [KINDS.get(type)!.entity, KINDS.get(type)!.direction] as const;
       const e = await repo.enterpriseById(db, enterpriseId);
       for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
-        out.push({
+        const part = list.slice(i, i + MAX_SEND_BATCH);
+        const message: OutboundMessage = {
           messageType: type, direction, senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
           model: {
-            guid: newGuid(), version: '1.0', [entity]: list.slice(i, i + MAX_SEND_BATCH).map((r) => bodyOf<Model>(r)),
+            guid: newGuid(), version: '1.0', [entity]: part.map((r) => bodyOf<Model>(r)),
             BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
           },
-        });
+        };
+        out.push({ rows: part, outcome: deps.signer ? await deps.signer.sign({ id: enterpriseId, name: e?.name_zh ?? enterpriseId }, message) : { message } });
       }
     }
     return out;
@@ -1052,6 +1095,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // Work left by a previous run, and sends postponed after a gateway failure, are picked up here.
       poll = setInterval(wake, 1000).unref();
       wake();
+    },
+    async retryHeld() {
+      const n = await repo.releaseHeldJobs(db, now().toISOString());
+      if (n) wake();
+      return n;
     },
     async drain(maxRounds = 1000) {
       const idle = (gateway as { idle?: () => Promise<void> }).idle;

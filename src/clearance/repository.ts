@@ -41,12 +41,12 @@ export const findDocumentsByKey = (db: Db, keys: readonly string[]): Promise<Doc
 export const findDocumentsById = (db: Db, ids: readonly string[]): Promise<DocumentRow[]> =>
   inChunks(ids, (part) => db.selectFrom('ceb_documents').selectAll().where('id', 'in', part).execute());
 
-export type DocumentSubject = Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience'>;
+export type DocumentSubject = Pick<DocumentRow, 'id' | 'state' | 'message_type' | 'doc_key' | 'audience' | 'enterprise_id'>;
 export type InventorySubject = Pick<InventoryRow, 'id' | 'state' | 'message_type' | 'cop_no' | 'audience' | 'parcel_id' | 'pre_no' | 'invt_no'>;
 
 /** What the dispatcher and the receipts need of documents, by id or by business key: no bodies. */
 export const findDocumentSubjects = (db: Db, by: 'id' | 'doc_key', values: readonly string[]): Promise<DocumentSubject[]> =>
-  inChunks(values, (part) => db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience']).where(by, 'in', part).execute());
+  inChunks(values, (part) => db.selectFrom('ceb_documents').select(['id', 'state', 'message_type', 'doc_key', 'audience', 'enterprise_id']).where(by, 'in', part).execute());
 
 export const findInventorySubjects = (db: Db, copNos: readonly string[]): Promise<InventorySubject[]> =>
   inChunks(copNos, (part) => db.selectFrom('inventories').select(['id', 'state', 'message_type', 'cop_no', 'audience', 'parcel_id', 'pre_no', 'invt_no']).where('cop_no', 'in', part).execute());
@@ -185,9 +185,20 @@ export async function deleteJobs(db: Db, ids: readonly string[]): Promise<void> 
 export async function postponeJob(db: Db, id: string, runAt: string, error: string): Promise<void> {
   await db.updateTable('outbox').set((eb) => ({ run_at: runAt, claim: null, attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) })).where('id', '=', id).execute();
 }
+/** Marks a job that waits for its filer's signing key (not a failure: nothing was tried). */
+export const HELD_FOR_KEY = 'held: awaiting a signing key';
+
+/** Jobs left to do, not counting declarations held for a signing key. */
 export async function countJobs(db: Db): Promise<number> {
-  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.or([eb('last_error', 'is', null), eb('last_error', '!=', HELD_FOR_KEY)])).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Held declarations become due now (a key was registered). */
+export async function releaseHeldJobs(db: Db, at: string): Promise<number> {
+  const r = await db.updateTable('outbox').set({ run_at: at }).where('last_error', '=', HELD_FOR_KEY).where('claim', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Declarations sent to customs before `cutoff` and not answered since (partial index on state = 'sent'). */

@@ -35,8 +35,9 @@ export const DOCUMENT_TRANSITIONS: Readonly<Record<DocumentState, readonly Docum
 export const INVENTORY_TRANSITIONS: Readonly<Record<InventoryState, readonly InventoryState[]>> = {
   // A filed list waits for its parcel to match; a built one is ready at once.
   waiting: ['filed', 'rejected', 'cancelled'],
-  filed: ['sent', 'rejected', 'cancelled'],
-  built: ['sent', 'cancelled'],
+  // send_failed from filed/built: the declarant holds no signing key yet (the list waits for one).
+  filed: ['sent', 'send_failed', 'rejected', 'cancelled'],
+  built: ['sent', 'send_failed', 'cancelled'],
   sent: ['declaring', 'delivered', 'stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'rejected', 'send_failed'],
   send_failed: ['sent', 'cancelled'],
   declaring: ['delivered', 'stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'rejected', 'send_failed'],

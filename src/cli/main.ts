@@ -41,6 +41,19 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
   silkgate ceb receipt FILE                the CEB900 format receipt for a message that fails its checks
   (ceb options: --edition 202205|2018 to force the edition, --strict to make known defects errors)
 
+  silkgate sign FILE --key KEY.pem --cert CERT.pem [--alg sm2|rsa] [--passphrase-env VAR] [--out FILE]
+                          the message with its enveloped XML signature (SM2-SM3 or RSA-SHA1, C14N) on stdout;
+                          --eport [--eport-url URL] [--pin-env VAR] signs with the E-port client's card instead
+  silkgate verify FILE [--ca CA.pem]… [--json]
+                          exit 0 for a valid signature, 1 otherwise; prints algorithm, certificate subject and
+                          serial and, on failure, why (digest mismatch, signature mismatch, unsupported algorithm …)
+  silkgate keys new --cn NAME [--o ORG] [--alg sm2|rsa] [--days N] --out-key K.pem --out-cert C.pem
+                          a key pair and a self-signed certificate in files (to try signing; not valid at customs)
+  silkgate keys add ENTERPRISE --cert C.pem [--key K.pem] [--passphrase-env VAR]
+                          register a certificate (with its key, the platform signs the enterprise's declarations)
+  silkgate keys generate ENTERPRISE [--alg sm2|rsa]    a platform-made key and certificate (demo)
+  silkgate keys list ENTERPRISE [--json]
+
 Common: --data DIR (SILKGATE_DATA, default ./data), --db postgres://… (DATABASE_URL), --lang en|zh-CN
 `;
 
@@ -64,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     // The codec commands need no database or configuration.
     if (command === 'ceb') return await (await import('./ceb.js')).cebCommand(stripGlobal(argv.slice(argv.indexOf('ceb') + 1)), locale);
+    if (command === 'sign') return await (await import('./sign.js')).signCommand(stripGlobal(argv.slice(argv.indexOf('sign') + 1)));
+    if (command === 'verify') return await (await import('./sign.js')).verifyCommand(stripGlobal(argv.slice(argv.indexOf('verify') + 1)), locale);
     const config = loadConfig({
       port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
       db: values.db as string | undefined, zone: values.zone as string | undefined, logLevel: values['log-level'] as string | undefined,
@@ -103,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import('./intake.js')).intakeCommand(stripGlobal(argv.slice(argv.indexOf('intake') + 1)), config, locale);
       case 'status':
         return await (await import('./status.js')).statusCommand(stripGlobal(argv.slice(argv.indexOf('status') + 1)), config, locale);
+      case 'keys':
+        return await (await import('./sign.js')).keysCommand(stripGlobal(argv.slice(argv.indexOf('keys') + 1)), config);
       case 'simulate':
         return await (await import('./simulate.js')).simulateCommand(stripGlobal(argv.slice(argv.indexOf('simulate') + 1)), config, locale);
       default:

@@ -6,6 +6,7 @@ import type { Config } from '../kernel/config.js';
 import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
 import { AppError } from '../kernel/errors.js';
+import { provisionDemoKeys } from '../signing/demo.js';
 import { demoEnterprises } from '../zone/demo.js';
 import { createWebhookDispatcher } from '../clearance/webhooks/index.js';
 import { prepareDemoTraffic, type PreparedTraffic } from '../clearance/traffic/setup.js';
@@ -69,6 +70,7 @@ export async function serve(config: Config): Promise<void> {
   let demo = 0;
   if (config.demo && (await platform.registry.list({ limit: 1 })).total === 0) {
     demo = await platform.registry.importMany(demoEnterprises(platform.zone), 'demo');
+    await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'demo');
   }
   const app = await buildApp(platform, { logger: { level: config.logLevel } });
 

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0003 from './migrations/0003_clearance.js';
 import * as m0002 from './migrations/0002_webhooks.js';
+import * as m0004 from './migrations/0004_signing.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0003_clearance': m0003,
   '0002_webhooks': m0002,
+  '0004_signing': m0004,
 };
 
 /**

@@ -3,5 +3,6 @@
 import type { RegistryTables } from '../registry/table.js';
 import type { WebhookTables } from '../clearance/webhooks/table.js';
 import type { ClearanceTables } from '../clearance/table.js';
+import type { SigningTables } from '../signing/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables {}

@@ -9,6 +9,7 @@ import { registryRoutes } from '../registry/index.js';
 import { zoneRoutes } from '../zone/routes.js';
 import { clearanceRoutes } from '../clearance/routes.js';
 import { webhookRoutes } from '../clearance/webhooks/index.js';
+import { signingRoutes } from '../signing/routes.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -75,5 +76,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registryRoutes(app, registry, metrics);
   clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics });
   webhookRoutes(app, platform.webhooks);
+  signingRoutes(app, platform.keystore, registry);
   return app;
 }

@@ -21,6 +21,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Operator token from SILKGATE_ADMIN_TOKEN; when absent one is generated on first start. */
   readonly adminToken: string | undefined;
+  /** Encrypts the keystore's private keys (SILKGATE_KEYSTORE_SECRET); unset → a secret file in the data directory. */
+  readonly keystoreSecret: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
   readonly demo: boolean;
   /** Where declarations go: the built-in customs simulator (default) or RabbitMQ (an amqp:// URL). */
@@ -81,6 +83,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!LOG_LEVELS.includes(logLevel)) fail(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const adminToken = env.SILKGATE_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 24) fail('SILKGATE_ADMIN_TOKEN must be at least 24 characters');
+  const keystoreSecret = env.SILKGATE_KEYSTORE_SECRET || undefined;
+  if (keystoreSecret !== undefined && keystoreSecret.length < 24) fail('SILKGATE_KEYSTORE_SECRET must be at least 24 characters');
   const demoEnv = env.SILKGATE_DEMO;
   if (demoEnv !== undefined && demoEnv !== '' && demoEnv !== '0' && demoEnv !== '1') fail(`SILKGATE_DEMO must be 0 or 1, got "${demoEnv}"`);
   const demo = flags.demo ?? (demoEnv ? demoEnv === '1' : !dbText);
@@ -112,5 +116,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     zone,
     logLevel,
     adminToken,
+    keystoreSecret,
   });
 }

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/http/server.js';
 import { demoEnterprises } from '../../src/zone/demo.js';
 import { createCustomsSimulator } from '../../src/clearance/gateway/simulator.js';
 import type { Enterprise } from '../../src/registry/model.js';
+import { provisionDemoKeys } from '../../src/signing/demo.js';
 
 export interface ClearanceHarness {
   readonly platform: Platform;
@@ -20,12 +21,13 @@ export interface ClearanceHarness {
 }
 
 export async function startClearance(): Promise<ClearanceHarness> {
-  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
+  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, verifySignatures: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
   const platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
   const app = await buildApp(platform);
   await platform.pipeline.start();
   const admin = (await platform.registry.ensureAdminToken())!;
   await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+  await provisionDemoKeys(platform.keystore, (await platform.registry.list({ limit: 100 })).items, 'test');
   const all = (await platform.registry.list({ limit: 100 })).items;
   const tokens = new Map<string, string>();
   return {

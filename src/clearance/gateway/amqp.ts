@@ -240,7 +240,7 @@ class Publisher {
 
   private envelope(m: OutboundMessage): Outgoing {
     const guid = typeof m.model.guid === 'string' && m.model.guid ? m.model.guid : newGuid();
-    const xml = writeMessage(m.messageType, m.model);
+    const xml = m.xml ?? writeMessage(m.messageType, m.model);
     // wrap() names MsgType after the business root (CEB621Message), as the DXP samples and our
     // own unwrap() check expect.
     const dxp = wrap(xml, { senderId: m.senderId, receiverIds: [CUSTOMS_RECEIVER[m.direction]], copMsgId: guid });

@@ -13,6 +13,11 @@ export interface OutboundMessage {
   readonly model: Model;
   /** DXP id of the enterprise the message is sent for (DxpMsg SenderId). */
   readonly senderId: string;
+  /**
+   * The message as signed XML (declarations customs requires signed). Adapters that speak XML
+   * send exactly these bytes: writing the model again would lose the signature.
+   */
+  readonly xml?: string;
 }
 
 export interface InboundReceipt {

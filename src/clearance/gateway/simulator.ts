@@ -4,6 +4,8 @@
 // It keeps its own per-buyer annual ledger and applies the limits itself (-621005, -621018), and
 // answers a message it cannot read with CEB900. Receipts are held in memory: a simulator restart
 // loses receipts not yet delivered (a real transport keeps them; see the AMQP adapter).
+import { messages as messageInfo } from '../../ceb/catalogue.js';
+import { verifyXml } from '../../signing/dsig.js';
 import { createHash } from 'node:crypto';
 import type { Model } from '../../ceb/codec.js';
 import { checkModel } from '../../ceb/codec.js';
@@ -36,6 +38,11 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** Check every message with the codec and answer CEB900 when it fails (costs a write and a read). */
   readonly validate?: boolean;
+  /**
+   * Check the signature of every declaration customs requires signed (catalogue mustSign), as
+   * customs does: unsigned or invalid → CEB900 with DXP 1001 (costs a verification per message).
+   */
+  readonly verifySignatures?: boolean;
   readonly now?: () => Date;
 }
 
@@ -238,6 +245,13 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
       if (closed) throw new Error('customs simulator is closed');
       const at = now();
       for (const m of messages) {
+        if (options.verifySignatures && messageInfo.get(m.messageType)?.mustSign) {
+          const report = m.xml === undefined ? undefined : verifyXml(m.xml);
+          if (!report?.valid) {
+            schedule([formatReceipt(m, at, `1001 数字签名无效 / invalid digital signature: ${report ? report.detail : 'the declaration is not signed'}`)], 0);
+            continue;
+          }
+        }
         if (options.validate) {
           const check = checkModel(m.messageType, m.model);
           const errors = check.errors.filter((e) => !/Signature/.test(e.path));

@@ -8,6 +8,7 @@ import { AppError } from '../../kernel/errors.js';
 import { demoEnterprises } from '../../zone/demo.js';
 import { partiesFromEnterprises, type Parties } from './generator.js';
 import { importItemRecords } from './items.js';
+import { provisionDemoKeys } from '../../signing/demo.js';
 
 export interface PreparedTraffic {
   readonly parties: Parties;
@@ -46,7 +47,7 @@ function missingRoles(parties: Parties): string[] {
 const codeOf = (e: Enterprise): string => e.customsCode || e.uscc;
 
 export async function prepareDemoTraffic(
-  platform: Pick<Platform, 'registry' | 'pipeline' | 'zone'>, options: PrepareOptions = {},
+  platform: Pick<Platform, 'registry' | 'pipeline' | 'zone' | 'keystore'>, options: PrepareOptions = {},
 ): Promise<PreparedTraffic> {
   const label = options.label ?? 'simulate';
   const actor = options.actor ?? `traffic:${label}`;
@@ -96,5 +97,9 @@ export async function prepareDemoTraffic(
   for (const e of used) {
     if (importers.has(codeOf(e))) await platform.pipeline.putItemRecords(e, records);
   }
+  // Declarations leave signed: the demo enterprises get platform-made keys when they have none
+  // (real enterprises register their own certificates; none is made for them here).
+  const demoIds = new Set(demo.map((e) => e.id));
+  await provisionDemoKeys(platform.keystore, used.filter((e) => demoIds.has(e.id)), actor);
   return { parties, tokens, enterprises: used };
 }

@@ -102,6 +102,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   EVENT_LIST_BUILT: 'Inventory list built from the three documents',
   EVENT_LIST_CHECKED: 'Filed inventory list agrees with the three documents',
   EVENT_SENT: 'Sent to customs ({gateway})',
+  EVENT_SENT_SIGNED: 'Sent to customs ({gateway}), signed with certificate {keyName} ({algorithm})',
   EVENT_RECEIPT: 'Customs receipt {status}',
   EVENT_RECEIPT_KEPT: 'Customs receipt {status} stored; state unchanged',
   ITEM_RECORDS_SAVED: '{count} item records saved',
@@ -166,4 +167,19 @@ export const en: Record<keyof typeof zhCN, string> = {
   TRAFFIC_LIVE: '{parcels} parcels  {documents} documents  accepted {accepted}  refused {refused}  failed {errors}  {rate} parcels/s',
   TRAFFIC_FAULTS: '{count} of the parcels carried a deliberate fault ({list}); seed {seed}',
   // — end traffic —
+  // — signing (src/signing) —
+  SIGNING_CERT_INVALID: 'The certificate cannot be read: {detail}',
+  SIGNING_CERT_NOT_VALID_NOW: 'The certificate is not valid now (valid from {from} to {to})',
+  SIGNING_CERT_DUPLICATE: 'This certificate is already registered for the enterprise ({value})',
+  SIGNING_KEY_INVALID: 'The private key cannot be read: {detail}',
+  SIGNING_KEY_PASSPHRASE: 'The private key is encrypted and could not be opened: give the right passphrase ({detail})',
+  SIGNING_KEY_MISMATCH: 'The private key does not belong to the certificate: their public keys differ',
+  SIGNING_KEY_NOT_FOUND: 'No such signing key: {value}',
+  SIGNING_NO_KEY: 'No signing key is registered for {enterprise}: the {type} waits (customs requires it signed); register a certificate and private key under /api/v1/enterprises/{id}/signing-keys',
+  SIGNING_FAILED: 'Signing the {type} for {enterprise} failed: {detail}',
+  SIGNATURE_INVALID: 'Invalid digital signature (DXP 1001) on {type}: {detail}',
+  SIGNATURE_EXPIRED: 'Digital signature expired (DXP 1002) on {type}: the certificate {keyName} is valid from {from} to {to}',
+  SIGNATURE_UNREGISTERED: 'Invalid digital signature (DXP 1001) on {type}: certificate {keyName} ({subject}) is not registered for {enterprise}; register it under /api/v1/enterprises/{id}/signing-keys first',
+  SIGNATURE_REQUIRED: 'Invalid digital signature (DXP 1001): a {type} with appStatus 2 must be signed, and the platform holds no key to sign it for {enterprise}',
+  // — end signing —
 };

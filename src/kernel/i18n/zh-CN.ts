@@ -100,6 +100,7 @@ export const zhCN = {
   EVENT_LIST_BUILT: '已根据三单生成申报清单',
   EVENT_LIST_CHECKED: '申报清单与三单核对一致',
   EVENT_SENT: '已发送海关（{gateway}）',
+  EVENT_SENT_SIGNED: '已发送海关（{gateway}），已用证书 {keyName}（{algorithm}）加签',
   EVENT_RECEIPT: '海关回执 {status}',
   EVENT_RECEIPT_KEPT: '海关回执 {status} 已保存，状态不变',
   ITEM_RECORDS_SAVED: '已保存 {count} 条商品备案',
@@ -164,4 +165,19 @@ export const zhCN = {
   TRAFFIC_LIVE: '{parcels} 票包裹  {documents} 份单证  接受 {accepted}  拒绝 {refused}  失败 {errors}  {rate} 票/秒',
   TRAFFIC_FAULTS: '其中 {count} 票包裹带有故意错误（{list}）；种子 {seed}',
   // — end traffic —
+  // — signing (src/signing) —
+  SIGNING_CERT_INVALID: '无法读取证书：{detail}',
+  SIGNING_CERT_NOT_VALID_NOW: '证书当前不在有效期内（有效期 {from} 至 {to}）',
+  SIGNING_CERT_DUPLICATE: '该证书已为本企业登记（{value}）',
+  SIGNING_KEY_INVALID: '无法读取私钥：{detail}',
+  SIGNING_KEY_PASSPHRASE: '私钥已加密且无法打开：请提供正确的口令（{detail}）',
+  SIGNING_KEY_MISMATCH: '私钥与证书不匹配：两者的公钥不同',
+  SIGNING_KEY_NOT_FOUND: '不存在该签名密钥：{value}',
+  SIGNING_NO_KEY: '{enterprise} 尚未登记签名密钥：该{type}暂缓发送（海关要求加签）；请在 /api/v1/enterprises/{id}/signing-keys 登记证书和私钥',
+  SIGNING_FAILED: '为 {enterprise} 签名{type}失败：{detail}',
+  SIGNATURE_INVALID: '数字签名无效（DXP 1001），报文 {type}：{detail}',
+  SIGNATURE_EXPIRED: '数字签名过期（DXP 1002），报文 {type}：证书 {keyName} 的有效期为 {from} 至 {to}',
+  SIGNATURE_UNREGISTERED: '数字签名无效（DXP 1001），报文 {type}：证书 {keyName}（{subject}）未登记为 {enterprise} 的证书；请先在 /api/v1/enterprises/{id}/signing-keys 登记',
+  SIGNATURE_REQUIRED: '数字签名无效（DXP 1001）：appStatus 为 2 的 {type} 必须加签，而平台没有为 {enterprise} 加签的密钥',
+  // — end signing —
 } as const;
