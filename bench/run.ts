@@ -3,8 +3,9 @@ import { line, type Figure } from './stats.js';
 import { registryBench } from './registry.bench.js';
 import { cebBench } from './ceb.bench.js';
 import { clearanceBench } from './clearance.bench.js';
+import { signingBench } from './signing.bench.js';
 
-const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench]];
+const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench], ['signing', signingBench]];
 const only = process.argv[2];
 
 for (const [name, bench] of benches) {
