@@ -13,7 +13,17 @@ export function reportError(err: unknown, locale: Locale): number {
     for (const i of err.issues) process.stderr.write(`  ${i.path}  ${i.code}  ${i.message[locale]}\n`);
     return err.code === 'CONFIG_INVALID' ? 2 : 1;
   }
-  process.stderr.write(`silkgate: ${(err as Error)?.stack ?? String(err)}\n`);
+  // Files that are not there, and the signing layer's own refusals, are one line, not a stack.
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') {
+    process.stderr.write(`silkgate: ${e.message}\n`);
+    return 1;
+  }
+  if (e?.name === 'SignerError' || e?.name === 'DerError' || e?.name === 'KeyError') {
+    process.stderr.write(`silkgate: ${e.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`silkgate: ${e?.stack ?? String(err)}\n`);
   return 1;
 }
 
