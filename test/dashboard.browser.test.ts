@@ -16,6 +16,7 @@ import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { enterpriseInput, usccFor } from './support/fixtures.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -189,6 +190,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await dialog.isVisible()).toBe(true);
       expect(await dialog.locator('#detailBody dl').innerText()).toContain(uscc);
       expect(await dialog.locator('#detailBody').innerText()).toContain('变更记录');
+      // No certificate yet: the dialog says what that means for the enterprise's declarations.
+      expect(await dialog.locator('#detailBody .keys-none').innerText()).toContain('暂缓发送');
       await dialog.locator('form button').click();
       await expect.poll(() => dialog.getAttribute('open').then((a) => a !== null), WAIT).toBe(false);
     });
@@ -280,6 +283,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
         const mk = (n: number, roles: string[]) => platform.registry.create(enterpriseInput(n, { roles }), 'test');
         parties = { ebp: await mk(26, ['ebp']), ebc: await mk(27, ['ebc', 'agent']), payment: await mk(28, ['payment']), logistics: await mk(29, ['logistics']) };
         for (const e of Object.values(parties)) tokens.set(e.id, (await platform.registry.issueToken(e.id, 'test', 'test')).token);
+        // The declarant signs its lists (customs requires them signed).
+        await provisionDemoKeys(platform.keystore, [parties.ebc], 'test');
         await platform.pipeline.putItemRecords(parties.ebc, ITEM_RECORDS);
         matched = parcel(parties);
         await fileParcel(matched);
