@@ -5,6 +5,7 @@ import { inventoryXml } from '../../test/support/ceb-models.js';
 import { prepareSignature, signXml, signXmlWithKey, verifyXml, URI } from './dsig.js';
 import { generateKey, signBytes, type SoftwareKey } from './keys.js';
 import type { Signer } from './port.js';
+import { createSoftwareSigner } from './software.js';
 import { checkCertificate, issueCertificate, type Certificate } from './x509.js';
 
 const sm2 = generateKey('sm2');
@@ -117,6 +118,12 @@ describe('placement and signers', () => {
       expect(Buffer.from(value, 'base64')).toHaveLength(64);
       expect(verifyXml(signed)).toMatchObject({ valid: true, keyName: 'card-0001' });
     }
+  });
+
+  it('the software signer adapter signs like the key itself and refuses a certificate of the other algorithm', async () => {
+    const signed = await signXml(list, createSoftwareSigner(rsa, rsaCert));
+    expect(verifyXml(signed)).toMatchObject({ valid: true, algorithm: 'rsa', keyName: rsaCert.serial });
+    expect(() => createSoftwareSigner(sm2, rsaCert)).toThrow(RangeError);
   });
 
   it('explains what is wrong with messages it cannot verify', () => {

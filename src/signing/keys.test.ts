@@ -92,6 +92,24 @@ describe('certificates', () => {
     expect(checkCertificate(leaf, [otherCa]).status).toBe('broken');
   });
 
+  it('never throws on a damaged certificate: every byte of one changed in turn is refused or read', () => {
+    for (const cert of [issueCertificate({ subject: { CN: 'r' }, key: generateKey('rsa') }), issueCertificate({ subject: { CN: 's' }, key: generateKey('sm2') })]) {
+      for (let i = 0; i < cert.der.length; i++) {
+        const bad = Buffer.from(cert.der);
+        bad[i] = bad[i]! ^ 0x41;
+        let read;
+        try {
+          read = readCertificate(bad);
+        } catch (e) {
+          expect((e as Error).name, `byte ${i}`).toMatch(/DerError|KeyError/);
+          continue;
+        }
+        // Read, but changed: it no longer verifies with its own key (or no longer claims to be self-issued).
+        expect(checkCertificate(read).status, `byte ${i}`).not.toBe('self-signed');
+      }
+    }
+  });
+
   it('reads the official sample certificate (RSA, BMPString names) and refuses broken DER', () => {
     // The certificate printed in the 202205 spec's sample messages (ds:X509Certificate of CEB621Message.xml).
     const sample = readCertificate(SAMPLE_CERT);

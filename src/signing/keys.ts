@@ -133,7 +133,14 @@ export function publicKeyFromSpki(der: Uint8Array, spki: Tlv): PublicKey {
       throw new DerError(`SM2 public key: ${(e as Error).message}`);
     }
   }
-  if (alg === OID.rsaEncryption) return { algorithm: 'rsa', key: createPublicKey({ key: Buffer.from(der.subarray(spki.start, spki.end)), format: 'der', type: 'spki' }) };
+  if (alg === OID.rsaEncryption) {
+    try {
+      return { algorithm: 'rsa', key: createPublicKey({ key: Buffer.from(der.subarray(spki.start, spki.end)), format: 'der', type: 'spki' }) };
+    } catch (e) {
+      // OpenSSL's own refusal of a damaged key (e.g. "invalid bit string bits left").
+      throw new DerError(`RSA public key: ${(e as Error).message}`);
+    }
+  }
   throw new KeyError('unsupported', `public key algorithm ${alg}${curve ? ' on ' + curve : ''} is neither SM2 nor RSA`);
 }
 
@@ -143,7 +150,13 @@ export function signBytes(key: SoftwareKey, data: Uint8Array, rsaHash: 'sha1' | 
 }
 
 export function verifyBytes(pub: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
-  if (pub.algorithm === 'rsa') return nodeVerify('sha1', data, pub.key, signature);
+  if (pub.algorithm === 'rsa') {
+    try {
+      return nodeVerify('sha1', data, pub.key, signature);
+    } catch {
+      return false;
+    }
+  }
   const sig = decodeSm2Signature(signature);
   return sig !== null && sm2Verify(pub.sm2, data, sig);
 }

@@ -7,7 +7,8 @@ import { messages } from '../ceb/catalogue.js';
 import { writeMessage } from '../ceb/codec.js';
 import type { MessageCode, Params } from '../kernel/i18n/index.js';
 import type { OutboundMessage } from '../clearance/gateway/port.js';
-import { signXmlWithKey } from './dsig.js';
+import { signXml } from './dsig.js';
+import { createSoftwareSigner } from './software.js';
 import type { Keystore } from './keystore.js';
 
 export type SignOutcome =
@@ -28,7 +29,7 @@ export function createOutboundSigner(keystore: Keystore): OutboundSigner {
       const material = await keystore.signingMaterial(enterprise.id);
       if (!material) return { held: { key: 'SIGNING_NO_KEY', params: { enterprise: enterprise.name, type, id: enterprise.id } } };
       try {
-        const xml = signXmlWithKey(writeMessage(message.messageType, message.model), material.key, material.certificate);
+        const xml = await signXml(writeMessage(message.messageType, message.model), createSoftwareSigner(material.key, material.certificate));
         return { message: { ...message, xml }, signedWith: { keyName: material.certificate.serial, algorithm: material.key.algorithm === 'sm2' ? 'SM2-SM3' : 'RSA-SHA1' } };
       } catch (err) {
         return { held: { key: 'SIGNING_FAILED', params: { enterprise: enterprise.name, type, detail: (err as Error).message.slice(0, 300) } } };

@@ -80,7 +80,10 @@ export function readCertificate(input: string | Uint8Array): Certificate {
   const spkiT = expectTag(tbsParts[i++], 0x30, 'SubjectPublicKeyInfo');
   const algOid = decodeOid(contents(der, expectTag(children(der, expectTag(algT, 0x30, 'AlgorithmIdentifier'))[0], 0x06, 'algorithm')));
   const innerOid = decodeOid(contents(der, expectTag(children(der, innerAlg)[0], 0x06, 'algorithm')));
-  if (algOid !== innerOid) throw new DerError('the two signature algorithm fields differ');
+  // RFC 5280 §4.1.1.2: the outer field (not signed) must equal the signed one, parameters included.
+  if (algOid !== innerOid || Buffer.compare(der.subarray(algT!.start, algT!.end), der.subarray(innerAlg.start, innerAlg.end)) !== 0) {
+    throw new DerError('the two signature algorithm fields differ');
+  }
   const sigBits = contents(der, expectTag(sigT, 0x03, 'signatureValue'));
   if (sigBits[0] !== 0) throw new DerError('signature bit string with unused bits');
   return {
@@ -112,7 +115,11 @@ export function isIssuedBy(cert: Certificate, issuer: Certificate): boolean {
     }
     case OID.sha1WithRsa:
     case OID.sha256WithRsa:
-      return key.algorithm === 'rsa' && nodeVerify(cert.signatureAlgorithm === OID.sha1WithRsa ? 'sha1' : 'sha256', cert.tbs, key.key, cert.signature);
+      try {
+        return key.algorithm === 'rsa' && nodeVerify(cert.signatureAlgorithm === OID.sha1WithRsa ? 'sha1' : 'sha256', cert.tbs, key.key, cert.signature);
+      } catch {
+        return false;
+      }
     default:
       return false;
   }
