@@ -9,7 +9,8 @@ import { writeMessage } from '../src/ceb/codec.js';
 import { wrap } from '../src/ceb/dxp.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
-import { signXmlWithKey } from '../src/signing/dsig.js';
+import { signXmlWithKey, verifyXml } from '../src/signing/dsig.js';
+import type { OutboundMessage } from '../src/clearance/gateway/port.js';
 import { exportPrivateKey, generateKey } from '../src/signing/keys.js';
 import { certificatePem, issueCertificate } from '../src/signing/x509.js';
 import { createSignatureCheck } from '../src/signing/intake.js';
@@ -124,9 +125,18 @@ describe('incoming signed messages', () => {
     expect(add.json()).toMatchObject({ platformSigns: false });
     const x = parcel(parties);
     const signed = signXmlWithKey(writeMessage('CEB311Message', x.order), key, cert);
+    const sent: OutboundMessage[] = [];
+    const send = platform.gateway.send.bind(platform.gateway);
+    platform.gateway.send = async (ms) => { sent.push(...ms); return send(ms); };
     const r = await postXml(parties.ebp, signed);
     expect(r.statusCode).toBe(200);
     expect(r.json().receipts[0].status).toBe('accepted');
+    // Forwarded to customs byte for byte, so the filer's signature still verifies there.
+    await platform.pipeline.drain();
+    platform.gateway.send = send;
+    const forwarded = sent.find((m) => m.messageType === 'CEB311Message' && m.xml?.includes(x.orderNo));
+    expect(forwarded?.xml).toBe(signed);
+    expect(verifyXml(forwarded!.xml!).valid).toBe(true);
     const y = parcel(parties);
     const env = wrap(signXmlWithKey(writeMessage('CEB311Message', y.order), key, cert), { senderId: parties.ebp.dxpId! });
     expect((await postXml(parties.ebp, env)).statusCode).toBe(200);

@@ -403,9 +403,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         // The payload is spliced from the stored JSON of each document, not written a third time.
         const jsonOf = new Map(docs.map((d) => [d.guid, d.json]));
         const forward = live.map((r) => jsonOf.get(r.head_guid)).filter((j): j is string => !!j);
-        const root = JSON.stringify({ ...s.model, [kind.entity]: [] });
+        // A signature covers the message as received: rebuilt, it would no longer verify. A signed
+        // message whose every document went through is forwarded byte for byte; otherwise the part
+        // that went through is forwarded without the filer's signature (the outbound signer signs
+        // what customs requires signed).
+        const { Signature: _signature, ...unsigned } = s.model;
+        const root = JSON.stringify({ ...unsigned, [kind.entity]: [] });
         const model = `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
-        const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, enterpriseId: enterprise.id, ids: live.map((r) => r.id) });
+        const asFiled = s.signedXml !== undefined && live.length === docs.length
+          ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : undefined;
+        const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, enterpriseId: enterprise.id, ids: live.map((r) => r.id), ...(asFiled !== undefined ? { xml: asFiled } : {}) });
         await repo.insertOutbox(ins, trx, [{
           id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
           payload: `${meta.slice(0, -1)},"model":${model}}`,
@@ -810,7 +817,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     });
     if (!jobs.length) return 0;
     type Payload =
-      | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; enterpriseId?: string; model: Model; ids: string[] }
+      | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; enterpriseId?: string; model: Model; ids: string[]; xml?: string }
       | { kind: 'inventories'; ids: string[] }
       | { kind: 'resend-documents'; ids: string[] };
     const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
@@ -844,7 +851,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (x.kind !== 'documents') continue;
       const subjects = x.ids.map((id) => forwarded.get(id)).filter((r): r is repo.DocumentSubject => !!r && (r.state === 'received' || r.state === 'send_failed'));
       const filer = x.enterpriseId ?? subjects[0]?.enterprise_id;
-      const outcome = await signFor(filer, { messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId });
+      const outcome = await signFor(filer, { messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId, ...(x.xml !== undefined ? { xml: x.xml } : {}) });
       if ('held' in outcome) hold(x);
       else messages.push(outcome.message);
       for (const r of subjects) mark('document', r, r.doc_key, outcome);

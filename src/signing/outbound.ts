@@ -24,7 +24,8 @@ export const mustSign = (messageType: string): boolean => messages.get(messageTy
 export function createOutboundSigner(keystore: Keystore): OutboundSigner {
   return {
     async sign(enterprise, message) {
-      if (!mustSign(message.messageType)) return { message };
+      // Already signed by its filer (forwarded exactly as received), or not to be signed at all.
+      if (message.xml !== undefined || !mustSign(message.messageType)) return { message };
       const type = message.messageType.replace('Message', '');
       const material = await keystore.signingMaterial(enterprise.id);
       if (!material) return { held: { key: 'SIGNING_NO_KEY', params: { enterprise: enterprise.name, type, id: enterprise.id } } };
