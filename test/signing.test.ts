@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../src/platform.js';
 import { startClearance, type ClearanceHarness } from './support/clearance.js';
-import { writeMessage } from '../src/ceb/codec.js';
+import { writeMessage, type Model } from '../src/ceb/codec.js';
 import { wrap } from '../src/ceb/dxp.js';
 import type { Enterprise } from '../src/registry/model.js';
-import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import { ITEM_RECORDS, parcel, transfer, type Parties } from './support/parcels.js';
+import { buildInventory } from '../src/clearance/inventory.js';
+import type { Logistics, Order, Payment } from '../src/ceb/model/import-202205.js';
+import { newGuid } from '../src/kernel/ids.js';
 import { signXmlWithKey, verifyXml } from '../src/signing/dsig.js';
 import type { OutboundMessage } from '../src/clearance/gateway/port.js';
 import { exportPrivateKey, generateKey } from '../src/signing/keys.js';
@@ -113,6 +116,47 @@ describe('declarations leave signed', () => {
     const after = (await status('inventory', order.match.inventoryId)).json();
     expect(after.state).toBe('closed');
     expect(after.history.find((h: { to: string; from: string }) => h.to === 'sent' && h.from === 'send_failed').cause.message.en).toContain('(RSA-SHA1)');
+  });
+});
+
+describe('a list the declarant signs itself (USB key: the platform holds only the certificate)', () => {
+  it('is kept as filed and sent to customs with the declarant\'s own signature', async () => {
+    // No key the platform could sign with: only a certificate, as with a card in the E-port client.
+    for (const k of (await app.inject({ url: keysUrl(parties.ebc), headers: auth(admin) })).json()) {
+      if (k.active) await app.inject({ method: 'DELETE', url: `${keysUrl(parties.ebc)}/${k.id}`, headers: auth(admin) });
+    }
+    const card = generateKey('sm2');
+    const cardCert = issueCertificate({ subject: { CN: parties.ebc.nameZh }, key: card });
+    expect((await app.inject({ method: 'POST', url: keysUrl(parties.ebc), headers: auth(tokenOf(parties.ebc)), payload: { certificate: certificatePem(cardCert) } })).statusCode).toBe(201);
+    const x = parcel(parties);
+    const one = <T>(m: Model, entity: string) => (m[entity] as T[])[0]!;
+    const inventory = buildInventory({
+      order: one<Order>(x.order, 'Order'), payment: one<Payment>(x.payment, 'Payment'), waybill: one<Logistics>(x.waybill, 'Logistics'),
+      items: new Map(ITEM_RECORDS.map((r) => [r.itemNo, { ...r, unit2: null, qty2PerUnit: null }])),
+      declaration: { customsCode: '2900', portCode: '2900', tradeMode: '1210', trafMode: 'Y', agentCode: parties.ebc.customsCode!, agentName: parties.ebc.nameZh },
+      copNo: `CARD${Date.now()}`.slice(0, 20), at: new Date(),
+    });
+    const list = signXmlWithKey(writeMessage('CEB621Message', { guid: newGuid(), version: '1.0', Inventory: [inventory as unknown as Model], BaseTransfer: transfer(parties.ebc) }), card, cardCert);
+    const sent: OutboundMessage[] = [];
+    const send = platform.gateway.send.bind(platform.gateway);
+    platform.gateway.send = async (ms) => { sent.push(...ms); return send(ms); };
+    try {
+      // The order first (a list names it), then the declarant's list, then payment and waybill.
+      expect((await postXml(parties.ebp, writeMessage('CEB311Message', x.order))).statusCode).toBe(200);
+      const filed = await postXml(parties.ebc, list);
+      expect(filed.json().receipts[0].status).toBe('accepted');
+      expect((await postXml(parties.payment, writeMessage('CEB411Message', x.payment))).statusCode).toBe(200);
+      expect((await postXml(parties.logistics, writeMessage('CEB511Message', x.waybill))).statusCode).toBe(200);
+      await platform.pipeline.drain();
+      const order = (await status('order', `${parties.ebp.customsCode}:${x.orderNo}`)).json();
+      const inv = (await status('inventory', order.match.inventoryId)).json();
+      expect(inv.state).toBe('closed');
+      const out = sent.find((m) => m.messageType === 'CEB621Message' && m.xml?.includes(x.orderNo));
+      expect(out?.xml).toBe(list);
+      expect(verifyXml(out!.xml!).certificate?.fingerprint).toBe(cardCert.fingerprint);
+    } finally {
+      platform.gateway.send = send;
+    }
   });
 });
 

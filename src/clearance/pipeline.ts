@@ -10,7 +10,7 @@ import { AppError, issue, type Issue } from '../kernel/errors.js';
 import { text, type MessageCode, type Params, type Text } from '../kernel/i18n/index.js';
 import { newGuid, newSeqId } from '../kernel/ids.js';
 import { formatCustomsTime } from '../kernel/time.js';
-import type { Model } from '../ceb/codec.js';
+import { readMessage, type Model } from '../ceb/codec.js';
 import type { Logistics, Order, Payment, Inventory } from '../ceb/model/import-202205.js';
 import type { Enterprise } from '../registry/model.js';
 import type { CustomsGateway, InboundReceipt, OutboundMessage } from './gateway/port.js';
@@ -689,7 +689,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       newLists.push({
         id, enterprise_id: ebc?.id ?? x.enterprise_id, parcel_id: x.id, message_type: 'CEB621Message', source: 'platform', cop_no: copNo,
         pre_no: null, invt_no: null, waybill_key: importWaybillKey(docs.waybill.LogisticsHead.logisticsCode, docs.waybill.LogisticsHead.logisticsNo), head_guid: str(inventory.InventoryHead.guid), state: 'built', body: JSON.stringify(inventory),
-        audience: JSON.stringify(audience), created_at: iso, updated_at: iso, version: 1,
+        audience: JSON.stringify(audience), created_at: iso, updated_at: iso, version: 1, signed_xml: null,
       });
       x.inventory_id = id;
       event(p, 'inventory', id, 'CEB621Message', copNo, null, 'built', 'platform', 'built', msg('EVENT_LIST_BUILT'), audience, iso);
@@ -749,6 +749,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const type = s.messageType;
     const direction = type === 'CEB603Message' ? 'export' : 'import';
     const entities = (s.model.Inventory as { InventoryHead: Head }[] | undefined) ?? [];
+    // The declarant's own signature can travel with a list only when its message held that list alone.
+    const asFiled = s.signedXml !== undefined && entities.length === 1
+      ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : null;
     // 申报企业: the declarant names itself as agentCode (import: or the e-commerce enterprise).
     checkSender(enterprise, undefined, s, entities.map((e) => e.InventoryHead), direction === 'export' ? ['agentCode', 'ebcCode'] : undefined);
     const at = now();
@@ -788,7 +791,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         lists.push({
           id, enterprise_id: enterprise.id, parcel_id: parcel.id, message_type: type, source: 'filed', cop_no: copNo,
           pre_no: null, invt_no: null, waybill_key: d.waybill, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
-          created_at: iso, updated_at: iso, version: 1,
+          created_at: iso, updated_at: iso, version: 1, signed_xml: asFiled,
         });
         event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', msg('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
         answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
@@ -915,11 +918,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
    */
   async function messagesOf<R extends DocumentRow | InventoryRow>(rows: readonly R[]): Promise<{ rows: R[]; outcome: SignOutcome }[]> {
     const groups = new Map<string, R[]>();
+    const out: { rows: R[]; outcome: SignOutcome }[] = [];
     for (const r of rows) {
+      // A list filed signed goes alone, exactly as filed (its signature covers that message).
+      if ('signed_xml' in r && r.signed_xml) {
+        const e = await repo.enterpriseById(db, r.enterprise_id);
+        const model: Model = { ...(readMessage(r.signed_xml).message ?? {}) };
+        out.push({ rows: [r], outcome: { message: { messageType: r.message_type, direction: r.message_type === 'CEB603Message' ? 'export' : 'import', senderId: e?.dxp_id ?? e?.uscc ?? r.enterprise_id, model, xml: r.signed_xml } } });
+        continue;
+      }
       const key = `${r.enterprise_id} ${r.message_type}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
-    const out: { rows: R[]; outcome: SignOutcome }[] = [];
     for (const list of groups.values()) {
       const { enterprise_id: enterpriseId, message_type: type } = list[0]!;
       const [entity, direction] = type === 'CEB621Message' ? ['Inventory', 'import'] as const

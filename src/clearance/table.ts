@@ -62,6 +62,8 @@ export interface InventoryRow {
   created_at: string;
   updated_at: string;
   version: number;
+  /** The message as the declarant filed it, when it was signed and held this list alone (sent as is). */
+  signed_xml: string | null;
 }
 
 export interface ReceiptRow {

@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0003 from './migrations/0003_clearance.js';
 import * as m0002 from './migrations/0002_webhooks.js';
 import * as m0004 from './migrations/0004_signing.js';
+import * as m0005 from './migrations/0005_signed_lists.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0003_clearance': m0003,
   '0002_webhooks': m0002,
   '0004_signing': m0004,
+  '0005_signed_lists': m0005,
 };
 
 /**
