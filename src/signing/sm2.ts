@@ -13,9 +13,12 @@
 // - Inversion is a division-based extended Euclid (~19 µs) rather than Fermat (~98 µs).
 // - k·G and s·G use a fixed-window comb over signed 8-bit digits: 33 windows of affine multiples
 //   j·2^(8i)·G, j ≤ 128, built on first use, so a scalar multiplication is ≤ 33 mixed additions and
-//   no doublings. A public key verified more than once gets its own comb (6-bit windows, smaller
-//   and quicker to build); a key seen for the first time uses wNAF (w = 5) with doublings.
+//   no doublings. A public key in steady use (16 verifications) gets its own comb (6-bit windows, smaller
+//   and quicker to build); a key not (yet) in steady use goes by wNAF (w = 5) with doublings.
 // - Verification never inverts: x(R) is compared projectively, X ≡ x·Z² (mod p).
+// Not constant-time: BigInt timing follows operand lengths (in 64-bit digits, so a nonce's length
+// shows only with probability 2^-64) and the comb skips zero digits (1 in 256 per window). Signing
+// where an attacker can time many signatures precisely belongs in a device.
 import { createHash, randomBytes } from 'node:crypto';
 
 const P = 0xfffffffe_ffffffff_ffffffff_ffffffff_ffffffff_00000000_ffffffff_ffffffffn;
@@ -173,21 +176,21 @@ function toAffineAll(points: readonly Jacobian[]): AffineTable {
 
 interface Comb extends AffineTable {
   readonly w: number;
-  /** ⌊256/w⌋ + 1: the last window takes the final carry of the signed recoding. */
+  /** ⌊bits/w⌋ + 1 for scalars below 2^bits: the last window takes the recoding's final carry. */
   readonly windows: number;
 }
 
-function buildComb(x: bigint, y: bigint, w: number): Comb {
+function buildComb(x: bigint, y: bigint, w: number, bits: number): Comb {
   const half = 1 << (w - 1);
-  const windows = Math.floor(256 / w) + 1;
-  // The last window holds the top 256 − w·(windows − 1) bits plus a carry, so its digit is ≤ 2^that.
-  const lastCount = Math.min(half, 2 ** (256 - w * (windows - 1)));
+  const windows = Math.floor(bits / w) + 1;
+  // The last window holds the top bits − w·(windows − 1) bits plus a carry, so its digit is ≤ 2^that.
+  const lastCount = Math.min(half, 2 ** (bits - w * (windows - 1)));
   // Window bases 2^(w·i)·Q by repeated doubling, made affine together: they are the addends below.
-  const bases: Jacobian[] = [];
   const walk: Jacobian = { x, y, z: 1n };
-  for (let i = 0; i < windows; i++) {
-    bases.push({ ...walk });
+  const bases: Jacobian[] = [{ ...walk }];
+  while (bases.length < windows) {
     for (let j = 0; j < w; j++) double(walk);
+    bases.push({ ...walk });
   }
   const base = toAffineAll(bases);
   const points: Jacobian[] = [];
@@ -203,7 +206,7 @@ function buildComb(x: bigint, y: bigint, w: number): Comb {
   return { w, windows, ...toAffineAll(points) };
 }
 
-/** q ← q + k·Q for 0 ≤ k < 2^256, Q the comb's point. */
+/** q ← q + k·Q for 0 ≤ k < 2^bits of the comb, Q the comb's point. */
 function addComb(q: Jacobian, comb: Comb, k: bigint): void {
   const { w, windows, xs, ys } = comb;
   const half = 1 << (w - 1);
@@ -225,8 +228,19 @@ function addComb(q: Jacobian, comb: Comb, k: bigint): void {
 }
 
 let gComb: Comb | undefined;
-/** The comb for G (4,097 affine points), built on first use. */
-const baseComb = (): Comb => (gComb ??= buildComb(GX, GY, 8));
+/** The comb for G (4,098 affine points, ~20 ms, ~0.6 MB), built on first use; takes scalars < 2^257. */
+const baseComb = (): Comb => (gComb ??= buildComb(GX, GY, 8, 257));
+
+/**
+ * k·G for a secret k in [1, n − 1], as (k + n)·G: k + n in [n, 2n) always ends in a non-zero top
+ * digit (bit 256 set, or a carry out of a top byte of 0xff), so the number of additions does not
+ * tell whether k's top bits would have carried.
+ */
+function mulBaseSecret(k: bigint): Jacobian {
+  const q = infinity();
+  addComb(q, baseComb(), k + N);
+  return q;
+}
 
 // ---------------------------------------------------------------------------------------------
 // wNAF for a point seen once: digits in {0, ±1, ±3, …, ±(2^(w−1) − 1)}, non-zero digits at least w
@@ -299,9 +313,7 @@ function mulWnaf(x: bigint, y: bigint, k: bigint): Jacobian {
 // Keys
 
 function publicFromScalar(d: bigint): Sm2PublicKey {
-  const q = infinity();
-  addComb(q, baseComb(), d);
-  return Object.freeze(toAffine(q)!); // d in [1, n − 1]
+  return Object.freeze(toAffine(mulBaseSecret(d))!); // d in [1, n − 1]
 }
 
 interface SignerState { readonly d: bigint; readonly dInv: bigint; readonly z: Uint8Array }
@@ -386,9 +398,7 @@ function digest(z: Uint8Array, msg: Uint8Array): bigint {
 
 /** (r, s) for nonce k, or null when k must be replaced (r = 0, r + k = n or s = 0). */
 function signDigest(state: SignerState, e: bigint, k: bigint): Sm2Signature | null {
-  const q = infinity();
-  addComb(q, baseComb(), k);
-  const x1 = toAffine(q)!.x; // k in [1, n − 1]
+  const x1 = toAffine(mulBaseSecret(k))!.x; // k in [1, n − 1]
   const r = (e + x1) % N;
   if (r === 0n || r + k === N) return null;
   const s = mod(state.dInv * (k - r * state.d), N);
@@ -422,12 +432,31 @@ export function sm2SignWithK(key: Sm2PrivateKey, msg: Uint8Array, k: bigint, id:
 // Verification (GB/T 32918.2 §7.1)
 
 // Public keys seen recently, by x (a certificate is usually re-parsed per message, so the key
-// object itself is no use as a cache key); y is compared on lookup. The comb costs ~5 ms and
-// ~150 KB, so it is built on a key's second verification only; LRU keeps the map bounded.
+// object itself is no use as a cache key); y is compared on lookup. The state (Z_A, use count) is
+// cheap and kept for many keys; a key's comb costs ~5 ms and ~150 KB and pays for itself after about
+// ten verifications, so only keys in steady use get one, and only a few at a time. A comb taken
+// from a key sets its count back, so keys rotating through the comb slots (hundreds of
+// enterprises filing in turn) rebuild at most once per COMB_AFTER verifications each: the worst case
+// stays within a constant factor of the cold path instead of building a comb per message.
 interface KeyState { readonly y: bigint; readonly z: Uint8Array; uses: number; comb: Comb | null }
-const KEY_CACHE_SIZE = 32;
+const KEY_CACHE_SIZE = 1024;
+const COMB_SLOTS = 32;
+const COMB_AFTER = 16;
 const KEY_COMB_W = 6;
 const keyStates = new Map<bigint, KeyState>();
+let combs = 0;
+
+/** Takes the comb of the least recently used key that has one. */
+function freeCombSlot(): void {
+  for (const st of keyStates.values()) {
+    if (st.comb !== null) {
+      st.comb = null;
+      st.uses = 0;
+      combs--;
+      return;
+    }
+  }
+}
 
 /** The cached state for pub, or null when pub is not a valid point. */
 function keyState(pub: Sm2PublicKey): KeyState | null {
@@ -435,14 +464,22 @@ function keyState(pub: Sm2PublicKey): KeyState | null {
   if (known !== undefined && known.y === pub.y) {
     keyStates.delete(pub.x);
     keyStates.set(pub.x, known);
-    if (++known.uses === 2) known.comb = buildComb(pub.x, pub.y, KEY_COMB_W);
+    if (++known.uses >= COMB_AFTER && known.comb === null) {
+      if (combs >= COMB_SLOTS) freeCombSlot();
+      known.comb = buildComb(pub.x, pub.y, KEY_COMB_W, 256);
+      combs++;
+    }
     return known;
   }
   if (!onCurve(pub.x, pub.y)) return null;
   const state: KeyState = { y: pub.y, z: sm2Z(pub), uses: 1, comb: null };
   keyStates.delete(pub.x);
   keyStates.set(pub.x, state);
-  if (keyStates.size > KEY_CACHE_SIZE) keyStates.delete(keyStates.keys().next().value!);
+  if (keyStates.size > KEY_CACHE_SIZE) {
+    const [oldest, st] = keyStates.entries().next().value!;
+    if (st.comb !== null) combs--;
+    keyStates.delete(oldest);
+  }
   return state;
 }
 
@@ -479,7 +516,7 @@ export function sm2Verify(pub: Sm2PublicKey, msg: Uint8Array, sig: Sm2Signature,
  */
 export function sm2MulAdd(s: bigint, t: bigint, q: Sm2PublicKey, path: 'wnaf' | 'comb'): { x: bigint; y: bigint } | null {
   if (s < 0n || s >= N || t < 0n || t >= N) throw new RangeError('sm2: scalar outside [0, n)');
-  return toAffine(mulAdd(s, t, q.x, q.y, path === 'comb' ? buildComb(q.x, q.y, KEY_COMB_W) : null));
+  return toAffine(mulAdd(s, t, q.x, q.y, path === 'comb' ? buildComb(q.x, q.y, KEY_COMB_W, 256) : null));
 }
 
 // ---------------------------------------------------------------------------------------------
