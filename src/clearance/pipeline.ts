@@ -84,6 +84,12 @@ export interface PipelineDeps {
 
 const SIX_MONTHS_MS = 183 * 24 * 3600 * 1000;
 const MAX_SEND_BATCH = 100;
+/**
+ * How long a claimed job is its claimer's. A round takes milliseconds; a process killed in one
+ * leaves its jobs to the next claimer after this. Sending twice is harmless (customs answers a
+ * repeat by its guid), waiting long after a crash is not.
+ */
+const CLAIM_LEASE_MS = 20_000;
 /** Jobs per dispatch round: small rounds keep the receipts' transactions short, so intake never waits long. */
 const ROUND_JOBS = 6;
 
@@ -816,7 +822,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const iso = at.toISOString();
     const jobs = await db.transaction().execute(async (trx) => {
       await flushSent(trx);
-      return repo.claimJobs(trx, 'send', iso, new Date(at.getTime() + 120_000).toISOString(), newSeqId(), ROUND_JOBS);
+      return repo.claimJobs(trx, 'send', iso, new Date(at.getTime() + CLAIM_LEASE_MS).toISOString(), newSeqId(), ROUND_JOBS);
     });
     if (!jobs.length) return 0;
     type Payload =
