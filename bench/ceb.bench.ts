@@ -4,23 +4,12 @@ import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { readMessage, writeMessage } from '../src/ceb/codec.js';
 import { projectPath } from '../src/kernel/paths.js';
-import { median, type Figure } from './stats.js';
+import { median, rate as rateOf, type Figure } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH_MS = Number(process.env.BENCH_CEB_MS ?? 600);
 
-/** Messages per second of `work` over about BATCH_MS. */
-function rate(work: () => void): number {
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < BATCH_MS) {
-    for (let i = 0; i < 50; i++) work();
-    n += 50;
-    t = performance.now();
-  }
-  return n / ((t - t0) / 1000);
-}
+const rate = (work: () => void) => rateOf(work, BATCH_MS, 50);
 
 export async function cebBench(): Promise<Figure[]> {
   const xml = readFileSync(projectPath('test/fixtures/ceb/ceb311-realistic.xml'), 'utf8');

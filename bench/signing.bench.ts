@@ -11,22 +11,12 @@ import { newGuid } from '../src/kernel/ids.js';
 import { prepareSignature, signXmlWithKey, verifyXml } from '../src/signing/dsig.js';
 import { generateKey } from '../src/signing/keys.js';
 import { issueCertificate } from '../src/signing/x509.js';
-import { median, type Figure } from './stats.js';
+import { median, rate as rateOf, type Figure } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH_MS = Number(process.env.BENCH_SIGN_MS ?? 600);
 
-function rate(work: () => void): number {
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < BATCH_MS) {
-    for (let i = 0; i < 10; i++) work();
-    n += 10;
-    t = performance.now();
-  }
-  return n / ((t - t0) / 1000);
-}
+const rate = (work: () => void) => rateOf(work, BATCH_MS, 10);
 
 /** A CEB621 as the platform builds it: three lines of cosmetics and formula for one buyer. */
 export function realisticInventory(): string {

@@ -24,3 +24,16 @@ export function line(f: Figure): string {
   return `${f.name}: ${fmt(f.value)} ${f.unit} | baseline ${f.baselineName}: ${fmt(f.baseline)} ${f.unit} | ratio ${ratio.toFixed(2)}` +
     (f.target ? ` (target ${f.target})` : '');
 }
+
+/** Operations per second of `work`, run in batches of `batch` for about `ms` milliseconds. */
+export function rate(work: () => void, ms: number, batch: number): number {
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < batch; i++) work();
+    n += batch;
+    t = performance.now();
+  }
+  return n / ((t - t0) / 1000);
+}

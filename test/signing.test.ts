@@ -5,13 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../src/platform.js';
 import { startClearance, type ClearanceHarness } from './support/clearance.js';
-import { writeMessage, type Model } from '../src/ceb/codec.js';
+import { writeMessage } from '../src/ceb/codec.js';
 import { wrap } from '../src/ceb/dxp.js';
 import type { Enterprise } from '../src/registry/model.js';
-import { ITEM_RECORDS, parcel, transfer, type Parties } from './support/parcels.js';
-import { buildInventory } from '../src/clearance/inventory.js';
-import type { Logistics, Order, Payment } from '../src/ceb/model/import-202205.js';
-import { newGuid } from '../src/kernel/ids.js';
+import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import { inventoryMessage } from './support/ceb-models.js';
 import { signXmlWithKey, verifyXml } from '../src/signing/dsig.js';
 import type { OutboundMessage } from '../src/clearance/gateway/port.js';
 import { exportPrivateKey, generateKey } from '../src/signing/keys.js';
@@ -129,14 +127,7 @@ describe('a list the declarant signs itself (USB key: the platform holds only th
     const cardCert = issueCertificate({ subject: { CN: parties.ebc.nameZh }, key: card });
     expect((await app.inject({ method: 'POST', url: keysUrl(parties.ebc), headers: auth(tokenOf(parties.ebc)), payload: { certificate: certificatePem(cardCert) } })).statusCode).toBe(201);
     const x = parcel(parties);
-    const one = <T>(m: Model, entity: string) => (m[entity] as T[])[0]!;
-    const inventory = buildInventory({
-      order: one<Order>(x.order, 'Order'), payment: one<Payment>(x.payment, 'Payment'), waybill: one<Logistics>(x.waybill, 'Logistics'),
-      items: new Map(ITEM_RECORDS.map((r) => [r.itemNo, { ...r, unit2: null, qty2PerUnit: null }])),
-      declaration: { customsCode: '2900', portCode: '2900', tradeMode: '1210', trafMode: 'Y', agentCode: parties.ebc.customsCode!, agentName: parties.ebc.nameZh },
-      copNo: `CARD${Date.now()}`.slice(0, 20), at: new Date(),
-    });
-    const list = signXmlWithKey(writeMessage('CEB621Message', { guid: newGuid(), version: '1.0', Inventory: [inventory as unknown as Model], BaseTransfer: transfer(parties.ebc) }), card, cardCert);
+    const list = signXmlWithKey(writeMessage('CEB621Message', inventoryMessage(x, parties.ebc, `CARD${Date.now()}`.slice(0, 20))), card, cardCert);
     const sent: OutboundMessage[] = [];
     const send = platform.gateway.send.bind(platform.gateway);
     platform.gateway.send = async (ms) => { sent.push(...ms); return send(ms); };

@@ -21,21 +21,24 @@ const SIGNATURE = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><
   '<ds:DigestMethod Algorithm="http://www.chinaport.gov.cn/2022/04/xmldsig#sm3"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>' +
   '</ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue><ds:KeyInfo><ds:KeyName>01</ds:KeyName></ds:KeyInfo></ds:Signature>';
 
-/** A CEB621 message (one list) as a declarant would send it. */
-export function inventoryXml(): string {
-  const x = parcel(PARTIES);
+/** The CEB621 message (one list) the declarant `ebc` files for parcel `x`: built from its documents and the item records. */
+export function inventoryMessage(x: ReturnType<typeof parcel>, ebc: Enterprise, copNo = `SG${Date.now()}`.slice(0, 20)): Model {
   const one = <T>(m: Model, entity: string) => (m[entity] as T[])[0]!;
   const inventory = buildInventory({
     order: one<Order>(x.order, 'Order'), payment: one<Payment>(x.payment, 'Payment'), waybill: one<Logistics>(x.waybill, 'Logistics'),
     items: new Map(ITEM_RECORDS.map((r) => [r.itemNo, { ...r, unit2: null, qty2PerUnit: null }])),
-    declaration: { customsCode: '2900', portCode: '2900', tradeMode: '1210', trafMode: 'Y', agentCode: PARTIES.ebc.customsCode!, agentName: PARTIES.ebc.nameZh },
-    copNo: `SG${Date.now()}`.slice(0, 20), at: new Date(),
+    declaration: { customsCode: '2900', portCode: '2900', tradeMode: '1210', trafMode: 'Y', agentCode: ebc.customsCode!, agentName: ebc.nameZh },
+    copNo, at: new Date(),
   });
-  return writeMessage('CEB621Message', {
+  return {
     guid: newGuid(), version: '1.0', Inventory: [inventory as unknown as Model],
-    BaseTransfer: { copCode: PARTIES.ebc.customsCode!, copName: PARTIES.ebc.nameZh, dxpMode: 'DXP', dxpId: PARTIES.ebc.dxpId! },
-    Signature: { xml: SIGNATURE },
-  });
+    BaseTransfer: { copCode: ebc.customsCode!, copName: ebc.nameZh, dxpMode: 'DXP', dxpId: ebc.dxpId! },
+  };
+}
+
+/** A CEB621 message (one list) as a declarant would send it. */
+export function inventoryXml(): string {
+  return writeMessage('CEB621Message', { ...inventoryMessage(parcel(PARTIES), PARTIES.ebc), Signature: { xml: SIGNATURE } });
 }
 
 /** A CEB622 receipt (released) as customs would answer. */
