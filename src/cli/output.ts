@@ -19,7 +19,7 @@ export function reportError(err: unknown, locale: Locale): number {
     process.stderr.write(`silkgate: ${e.message}\n`);
     return 1;
   }
-  if (e?.name === 'SignerError' || e?.name === 'DerError' || e?.name === 'KeyError') {
+  if (e?.name === 'SignerError' || e?.name === 'DerError' || e?.name === 'KeyError' || e?.name === 'RateTableError') {
     process.stderr.write(`silkgate: ${e.message}\n`);
     return 1;
   }

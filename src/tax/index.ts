@@ -1,0 +1,13 @@
+// The tax engine's public face.
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../kernel/paths.js';
+import { parseRates, rateTable, type RateTable } from './rates.js';
+
+export { quoteTax, SINGLE_LIMIT_FEN, ANNUAL_LIMIT_FEN, type TaxQuote, type TaxInput, type TaxLineInput, type LineRates } from './compute.js';
+export { parseRates, rateTable, RateTableError, type RateEntry, type RateTable } from './rates.js';
+export { quoteInventory, type ListQuote, type QuoteOptions, type ProductFacts } from './quote.js';
+
+/** The seeded rate table shipped with the platform (src/tax/data/rates.csv). */
+export function seedRates(): RateTable {
+  return rateTable(parseRates(readFileSync(projectPath('src/tax/data/rates.csv'), 'utf8')));
+}
