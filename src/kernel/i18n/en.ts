@@ -181,5 +181,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   SIGNATURE_EXPIRED: 'Digital signature expired (DXP 1002) on {type}: the certificate {keyName} is valid from {from} to {to}',
   SIGNATURE_UNREGISTERED: 'Invalid digital signature (DXP 1001) on {type}: certificate {keyName} ({subject}) is not registered for {enterprise}; register it under /api/v1/enterprises/{id}/signing-keys first',
   SIGNATURE_REQUIRED: 'Invalid digital signature (DXP 1001): a {type} with appStatus 2 must be signed, and the platform holds no key to sign it for {enterprise}',
+  TAX_QUOTE_TYPE: 'A tax quote takes a CEB621 inventory list message, not {type}',
   // — end signing —
 };

@@ -179,5 +179,6 @@ export const zhCN = {
   SIGNATURE_EXPIRED: '数字签名过期（DXP 1002），报文 {type}：证书 {keyName} 的有效期为 {from} 至 {to}',
   SIGNATURE_UNREGISTERED: '数字签名无效（DXP 1001），报文 {type}：证书 {keyName}（{subject}）未登记为 {enterprise} 的证书；请先在 /api/v1/enterprises/{id}/signing-keys 登记',
   SIGNATURE_REQUIRED: '数字签名无效（DXP 1001）：appStatus 为 2 的 {type} 必须加签，而平台没有为 {enterprise} 加签的密钥',
+  TAX_QUOTE_TYPE: '税款试算只接受进口清单报文 CEB621，而不是 {type}',
   // — end signing —
 } as const;

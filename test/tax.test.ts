@@ -1,0 +1,60 @@
+// The tax quote over HTTP, with the buyer's year-to-date total taken from the clearance ledger.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { startClearance, type ClearanceHarness } from './support/clearance.js';
+import { writeMessage, type Model } from '../src/ceb/codec.js';
+import { inventoryMessage } from './support/ceb-models.js';
+import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
+import type { Inventory } from '../src/ceb/model/import-202205.js';
+import type { Enterprise } from '../src/registry/model.js';
+
+let harness: ClearanceHarness;
+let app: FastifyInstance;
+let parties: Parties;
+let other: Enterprise;
+const auth = (e: Enterprise) => ({ authorization: `Bearer ${harness.token(e)}` });
+const quote = (e: Enterprise, m: Model) => app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB621Message', m), headers: { 'content-type': 'application/xml', ...auth(e) } });
+
+beforeAll(async () => {
+  harness = await startClearance();
+  app = harness.app;
+  const pick = harness.enterprise;
+  parties = { ebp: await pick('义乌小商品跨境电商平台'), ebc: await pick('金义综保区美妆进口'), payment: await pick('浙江金义支付'), logistics: await pick('义乌国际快递') };
+  other = await pick('金华报关服务');
+  await app.inject({ method: 'PUT', url: '/api/v1/item-records', payload: { items: ITEM_RECORDS }, headers: auth(parties.ebc) });
+});
+afterAll(() => harness?.close());
+
+describe('POST /api/v1/tax/quote', () => {
+  it('quotes a list (worked example A: 29.12) for the enterprise it names', async () => {
+    const r = await quote(parties.ebc, inventoryMessage(parcel(parties), parties.ebc));
+    expect(r.statusCode).toBe(200);
+    expect(r.json().lists[0]).toMatchObject({ status: 'quoted', taxTotal: '29.12', valueAddedTax: '29.12', rule: 'cbec-within-limits' });
+  });
+
+  it('counts what the buyer has already used this year (from the clearance ledger), for those the list names only', async () => {
+    // The buyer's first parcel goes through: 320.00 of the 26,000 used.
+    const x = parcel(parties);
+    for (const [e, type, m] of [[parties.ebp, 'CEB311Message', x.order], [parties.payment, 'CEB411Message', x.payment], [parties.logistics, 'CEB511Message', x.waybill]] as const) {
+      expect((await app.inject({ method: 'POST', url: '/api/v1/messages', payload: writeMessage(type, m), headers: { 'content-type': 'application/xml', ...auth(e) } })).statusCode).toBe(200);
+    }
+    await harness.platform.pipeline.drain();
+    // A second list for the same buyer: one item of 25,700 — alone fine (taxed in full), with the 320 used beyond the limit.
+    const m = inventoryMessage(parcel(parties), parties.ebc);
+    const inv = (m.Inventory as Inventory[])[0]!;
+    Object.assign(inv.InventoryHead, { buyerIdType: '1', buyerIdNumber: (x.order.Order as { OrderHead: { buyerIdNumber: string } }[])[0]!.OrderHead.buyerIdNumber, freight: '0', insuredFee: '0' });
+    Object.assign(inv.InventoryList[0]!, { qty: '1', price: '25700', totalPrice: '25700' });
+    const named = await quote(parties.ebc, m);
+    expect(named.json().lists[0]).toMatchObject({ status: 'refused', code: '-621018' });
+    const stranger = await quote(other, m);
+    expect(stranger.json().lists[0]).toMatchObject({ status: 'quoted', rule: 'cbec-single-item-full' });
+    expect(stranger.json().lists[0].warnings.join(' ')).toContain('year-to-date');
+  });
+
+  it('takes only inventory lists', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB311Message', parcel(parties).order), headers: { 'content-type': 'application/xml', ...auth(parties.ebc) } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('TAX_QUOTE_TYPE');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: '<x/>', headers: { 'content-type': 'application/xml' } })).statusCode).toBe(401);
+  });
+});
