@@ -51,8 +51,8 @@ describe('POST /api/v1/tax/quote', () => {
     expect(stranger.json().lists[0].warnings.join(' ')).toContain('year-to-date');
   });
 
-  it('takes only inventory lists', async () => {
-    const r = await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB311Message', parcel(parties).order), headers: { 'content-type': 'application/xml', ...auth(parties.ebc) } });
+  it('takes inventory lists and orders only', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB411Message', parcel(parties).payment), headers: { 'content-type': 'application/xml', ...auth(parties.ebc) } });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe('TAX_QUOTE_TYPE');
     expect((await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: '<x/>', headers: { 'content-type': 'application/xml' } })).statusCode).toBe(401);

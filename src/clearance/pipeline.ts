@@ -149,6 +149,13 @@ export interface ItemRecordInput {
   readonly qty1PerUnit: string;
   readonly unit2?: string | null;
   readonly qty2PerUnit?: string | null;
+  readonly gmodel?: string | null;
+  readonly unit?: string | null;
+  readonly country?: string | null;
+  readonly barCode?: string | null;
+  /** Content of one piece (e.g. "50"), with contentUnit ml | g | piece: what consumption-tax thresholds are priced on. */
+  readonly contentAmount?: string | null;
+  readonly contentUnit?: 'ml' | 'g' | 'piece' | null;
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
@@ -1097,6 +1104,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     await db.transaction().execute((trx) => repo.upsertItemRecords(trx, records.map((r) => ({
       ebc_code: ebcCode, item_no: r.itemNo, enterprise_id: enterprise.id, gcode: r.gcode, gname: r.gname, unit1: r.unit1,
       qty1_per_unit: r.qty1PerUnit, unit2: r.unit2 ?? null, qty2_per_unit: r.qty2PerUnit ?? null, updated_at: iso,
+      gmodel: r.gmodel ?? null, unit: r.unit ?? null, country: r.country ?? null, bar_code: r.barCode ?? null,
+      content_amount: r.contentAmount ?? null, content_unit: r.contentUnit ?? null,
     }))));
     return records.length;
   }

@@ -111,6 +111,11 @@ export function createClearanceQueries(store: Store) {
       };
     },
 
+    /** An enterprise's product records (商品备案), searched and paged. */
+    products(ebcCode: string, q: string | undefined, limit: number, offset: number) {
+      return repo.listItemRecords(db, ebcCode, q, limit, offset);
+    },
+
     async summary(principal: Principal) {
       const scope = principal.kind === 'admin' ? undefined : `%"${principal.enterpriseId}"%`;
       let docs = db.selectFrom('ceb_documents').select(['message_type', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['message_type', 'state']);

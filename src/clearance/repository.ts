@@ -159,11 +159,26 @@ export async function upsertBuyerVerifications(ins: Inserter, db: Db, rows: read
 
 export const itemRecords = (db: Db, ebcCodes: readonly string[]): Promise<ItemRecordRow[]> =>
   inChunks(ebcCodes, (part) => db.selectFrom('item_records').selectAll().where('ebc_code', 'in', part).execute());
+/** An enterprise's product records, by item number, with an optional search over number, name, HS code and barcode. */
+export async function listItemRecords(db: Db, ebcCode: string, q: string | undefined, limit: number, offset: number): Promise<{ total: number; items: ItemRecordRow[] }> {
+  let base = db.selectFrom('item_records').where('ebc_code', '=', ebcCode);
+  if (q) {
+    // LIKE special characters in the query are escaped, so "%" finds a literal percent sign.
+    const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    base = base.where((eb) => eb.or(['item_no', 'gname', 'gcode', 'bar_code'].map((c) => eb(eb.ref(c as 'item_no'), 'like', sql<string>`${like} escape '\\'`))));
+  }
+  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const items = await base.selectAll().orderBy('item_no').limit(limit).offset(offset).execute();
+  return { total, items };
+}
+
 export async function upsertItemRecords(db: Db, rows: readonly ItemRecordRow[]): Promise<void> {
   for (const part of chunks(rows, 10)) {
     await db.insertInto('item_records').values(part as never).onConflict((oc) => oc.columns(['ebc_code', 'item_no']).doUpdateSet((eb) => ({
       gcode: eb.ref('excluded.gcode'), gname: eb.ref('excluded.gname'), unit1: eb.ref('excluded.unit1'), qty1_per_unit: eb.ref('excluded.qty1_per_unit'),
       unit2: eb.ref('excluded.unit2'), qty2_per_unit: eb.ref('excluded.qty2_per_unit'), updated_at: eb.ref('excluded.updated_at'), enterprise_id: eb.ref('excluded.enterprise_id'),
+      gmodel: eb.ref('excluded.gmodel'), unit: eb.ref('excluded.unit'), country: eb.ref('excluded.country'), bar_code: eb.ref('excluded.bar_code'),
+      content_amount: eb.ref('excluded.content_amount'), content_unit: eb.ref('excluded.content_unit'),
     }))).execute();
   }
 }

@@ -3,11 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requirePrincipal } from '../http/auth.js';
-import { AppError } from '../kernel/errors.js';
+import { AppError, invalid, issue } from '../kernel/errors.js';
 import type { RegistryService } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
 import type { Metrics } from '../ops/metrics.js';
 import { IntakeRefused, parseJsonSubmission, parseXmlSubmission } from './parse.js';
+import { PRODUCT_CSV_HEADER, checkProductRecords, productFromRow, productsCsv, productsFromCsv } from './products.js';
 import type { Pipeline } from './pipeline.js';
 import { STATUS_KINDS, type ClearanceQueries } from './query.js';
 
@@ -94,24 +95,76 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
     return { saved: await pipeline.verifyBuyers(e, request.body.buyers) };
   });
 
+  const nullable = (t: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([t, Type.Null()]));
   r.put('/api/v1/item-records', {
     schema: {
-      tags, security, summary: 'Register item records (商品备案) of the calling e-commerce enterprise: what a list needs beyond the order',
+      tags, security, summary: 'Register product records (商品备案) of the calling e-commerce enterprise: what lists and tax quotes need beyond the order; all or none',
       body: Type.Object({
         items: Type.Array(Type.Object({
           itemNo: Type.String({ minLength: 1, maxLength: 20 }),
-          gcode: Type.String({ pattern: '^\\d{10}$' }),
+          gcode: Type.String({ maxLength: 10 }),
           gname: Type.String({ minLength: 1, maxLength: 250 }),
-          unit1: Type.String({ pattern: '^\\d{3}$' }),
-          qty1PerUnit: Type.String({ pattern: '^\\d{1,14}(\\.\\d{1,5})?$' }),
-          unit2: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{3}$' }), Type.Null()])),
-          qty2PerUnit: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{1,14}(\\.\\d{1,5})?$' }), Type.Null()])),
+          unit1: Type.String({ maxLength: 3 }),
+          qty1PerUnit: Type.String({ maxLength: 20 }),
+          unit2: nullable(Type.String({ maxLength: 3 })),
+          qty2PerUnit: nullable(Type.String({ maxLength: 20 })),
+          gmodel: nullable(Type.String({ maxLength: 250 })),
+          unit: nullable(Type.String({ maxLength: 3, description: 'transaction unit (JGS-20)' })),
+          country: nullable(Type.String({ maxLength: 3, description: 'origin (customs country code)' })),
+          barCode: nullable(Type.String({ maxLength: 50 })),
+          contentAmount: nullable(Type.String({ maxLength: 20, description: 'content of one piece, e.g. 50 (with contentUnit ml): consumption-tax price thresholds are per ml, g or piece' })),
+          contentUnit: Type.Optional(Type.Union([Type.Literal('ml'), Type.Literal('g'), Type.Literal('piece'), Type.Null()])),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 5000 }),
       }, { additionalProperties: false }),
     },
   }, async (request) => {
     const e = await filer(request);
+    const problems = checkProductRecords(request.body.items);
+    if (problems.length) throw invalid(problems);
     const count = await pipeline.putItemRecords(e, request.body.items);
     return { saved: count };
+  });
+
+  if (!app.hasContentTypeParser('text/csv')) app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post('/api/v1/item-records/import', {
+    schema: { tags, security, summary: `Product records from CSV (columns ${PRODUCT_CSV_HEADER.join(', ')}), all rows or none` },
+  }, async (request) => {
+    const e = await filer(request);
+    if (typeof request.body !== 'string') throw new AppError('invalid', 'PRODUCT_CSV_EXPECTED');
+    const items = productsFromCsv(request.body);
+    if (!items.length) throw new AppError('invalid', 'PRODUCT_CSV_EXPECTED');
+    const problems = checkProductRecords(items);
+    if (problems.length) throw invalid(problems);
+    return { saved: await pipeline.putItemRecords(e, items) };
+  });
+
+  /** Whose records: an enterprise its own; the operator names one with ebcCode. */
+  const recordsOwner = async (request: FastifyRequest, ebcCode: string | undefined): Promise<string> => {
+    const p = requirePrincipal(request);
+    if (p.kind === 'enterprise') {
+      const e = await registry.get(p.enterpriseId);
+      return e.customsCode ?? e.uscc;
+    }
+    if (!ebcCode) throw invalid([issue('REQUIRED', '/ebcCode', { field: 'ebcCode' })]);
+    return ebcCode;
+  };
+  r.get('/api/v1/item-records', {
+    schema: {
+      tags, security, summary: 'Product records, by item number; q searches number, name, HS code and barcode',
+      querystring: Type.Object({
+        q: Type.Optional(Type.String({ maxLength: 100 })), ebcCode: Type.Optional(Type.String({ maxLength: 20 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      }),
+    },
+  }, async (request) => {
+    const { q, ebcCode, limit = 50, offset = 0 } = request.query;
+    const page = await queries.products(await recordsOwner(request, ebcCode), q, limit, offset);
+    return { total: page.total, limit, offset, items: page.items.map(productFromRow) };
+  });
+  r.get('/api/v1/item-records/export.csv', {
+    schema: { tags, security, summary: 'Product records as CSV (the import\'s columns; UTF-8 with BOM)', querystring: Type.Object({ ebcCode: Type.Optional(Type.String({ maxLength: 20 })) }) },
+  }, async (request, reply) => {
+    const page = await queries.products(await recordsOwner(request, request.query.ebcCode), undefined, 1_000_000, 0);
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="item-records.csv"').send(productsCsv(page.items));
   });
 }

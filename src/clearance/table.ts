@@ -118,6 +118,16 @@ export interface ItemRecordRow {
   unit2: string | null;
   qty2_per_unit: string | null;
   updated_at: string;
+  gmodel: string | null;
+  /** Transaction unit (JGS-20 code). */
+  unit: string | null;
+  /** Origin (customs country code). */
+  country: string | null;
+  bar_code: string | null;
+  /** Content of one piece, for consumption-tax price thresholds (e.g. 50 ml). */
+  content_amount: string | null;
+  /** 'ml' | 'g' | 'piece'. */
+  content_unit: string | null;
 }
 
 export interface BuyerVerificationRow {

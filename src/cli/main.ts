@@ -55,8 +55,9 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
   silkgate keys list ENTERPRISE [--json]
 
   silkgate tax quote FILE [--rates RATES.csv] [--day YYYY-MM-DD] [--ytd YUAN] [--pretty]
-                          the comprehensive tax of each list in a CEB621 (CEB816 field names, per-line detail, the
-                          rule applied, -621005/-621018 refusals); rates from the seed table unless --rates is given
+                          the comprehensive tax of each list in a CEB621, or of each order in a CEB311 (its items
+                          resolve through the product records in the database: --data / --db); CEB816 field names,
+                          per-line detail, the rule applied, -621005/-621018 refusals; seed rates unless --rates
 
 Common: --data DIR (SILKGATE_DATA, default ./data), --db postgres://… (DATABASE_URL), --lang en|zh-CN
 `;
@@ -82,7 +83,6 @@ async function main(argv: string[]): Promise<number> {
     // The codec commands need no database or configuration.
     if (command === 'ceb') return await (await import('./ceb.js')).cebCommand(stripGlobal(argv.slice(argv.indexOf('ceb') + 1)), locale);
     if (command === 'sign') return await (await import('./sign.js')).signCommand(stripGlobal(argv.slice(argv.indexOf('sign') + 1)));
-    if (command === 'tax') return await (await import('./tax.js')).taxCommand(stripGlobal(argv.slice(argv.indexOf('tax') + 1)));
     if (command === 'verify') return await (await import('./sign.js')).verifyCommand(stripGlobal(argv.slice(argv.indexOf('verify') + 1)), locale);
     const config = loadConfig({
       port: values.port as string | undefined, host: values.host as string | undefined, data: values.data as string | undefined,
@@ -123,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import('./intake.js')).intakeCommand(stripGlobal(argv.slice(argv.indexOf('intake') + 1)), config, locale);
       case 'status':
         return await (await import('./status.js')).statusCommand(stripGlobal(argv.slice(argv.indexOf('status') + 1)), config, locale);
+      case 'tax':
+        return await (await import('./tax.js')).taxCommand(stripGlobal(argv.slice(argv.indexOf('tax') + 1)), config);
       case 'keys':
         return await (await import('./sign.js')).keysCommand(stripGlobal(argv.slice(argv.indexOf('keys') + 1)), config);
       case 'simulate':

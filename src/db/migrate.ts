@@ -4,6 +4,7 @@ import * as m0003 from './migrations/0003_clearance.js';
 import * as m0002 from './migrations/0002_webhooks.js';
 import * as m0004 from './migrations/0004_signing.js';
 import * as m0005 from './migrations/0005_signed_lists.js';
+import * as m0006 from './migrations/0006_product_records.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002_webhooks': m0002,
   '0004_signing': m0004,
   '0005_signed_lists': m0005,
+  '0006_product_records': m0006,
 };
 
 /**

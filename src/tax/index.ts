@@ -5,7 +5,7 @@ import { parseRates, rateTable, type RateTable } from './rates.js';
 
 export { quoteTax, SINGLE_LIMIT_FEN, ANNUAL_LIMIT_FEN, type TaxQuote, type TaxInput, type TaxLineInput, type LineRates } from './compute.js';
 export { parseRates, rateTable, RateTableError, type RateEntry, type RateTable } from './rates.js';
-export { quoteInventory, type ListQuote, type QuoteOptions, type ProductFacts } from './quote.js';
+export { quoteInventory, quoteOrder, type ListQuote, type QuoteOptions, type ProductFacts } from './quote.js';
 
 /** The seeded rate table shipped with the platform (src/tax/data/rates.csv). */
 export function seedRates(): RateTable {

@@ -3,13 +3,18 @@
 // field names (customsTax, valueAddedTax, consumptionTax, taxTotal, in yuan with two decimals) with
 // per-line detail and the rule applied.
 
-import type { Inventory } from '../ceb/model/import-202205.js';
+import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { fenToYuan, parseDecimal, yuanToFenHalfUp } from '../kernel/money.js';
 import { quoteTax, type LineRates, type TaxLineInput, type TaxRule } from './compute.js';
 import { lineRates, type RateEntry, type RateTable } from './rates.js';
 
-/** What the list does not say and a product record does: the content of one piece (for CT thresholds). */
+/** What the list does not say and a product record does: the HS code, legal units, the content of one piece (for CT thresholds). */
 export interface ProductFacts {
+  readonly gcode?: string;
+  readonly unit1?: string;
+  readonly qty1PerUnit?: string;
+  readonly unit2?: string | null;
+  readonly qty2PerUnit?: string | null;
   readonly content?: { readonly amount: string; readonly unit: 'ml' | 'g' | 'piece' };
 }
 
@@ -45,6 +50,39 @@ const SPECIFIC_UNITS: Record<string, string> = { L: '095', kg: '035' };
 
 const dayOf = (appTime: string | undefined): string | undefined =>
   appTime && /^\d{8}/.test(appTime) ? `${appTime.slice(0, 4)}-${appTime.slice(4, 6)}-${appTime.slice(6, 8)}` : undefined;
+
+/**
+ * A CEB311 order quoted before any list exists: each line's item number resolves through the
+ * e-commerce enterprise's product records to its HS code and legal units; freight from the head
+ * (an order carries no insurance).
+ */
+export function quoteOrder(order: Order, o: QuoteOptions): ListQuote {
+  const h = order.OrderHead;
+  const missing: string[] = [];
+  const lines = order.OrderList.map((l) => {
+    const p = l.itemNo ? o.products?.(l.itemNo) : undefined;
+    if (!p?.gcode || !p.unit1 || !p.qty1PerUnit) {
+      missing.push(`line ${l.gnum}: no product record for item ${l.itemNo ?? '(none)'}`);
+      return undefined;
+    }
+    const times = (a: string, b: string) => {
+      const x = parseDecimal(a);
+      const y = parseDecimal(b);
+      const units = (x.units * y.units).toString().padStart(x.scale + y.scale + 1, '0');
+      const cut = units.length - (x.scale + y.scale);
+      return x.scale + y.scale ? `${units.slice(0, cut)}.${units.slice(cut)}` : units;
+    };
+    return {
+      gnum: l.gnum, itemNo: l.itemNo, gcode: p.gcode, price: l.price, qty: l.qty, totalPrice: l.totalPrice,
+      unit1: p.unit1, qty1: times(l.qty, p.qty1PerUnit),
+      ...(p.unit2 && p.qty2PerUnit ? { unit2: p.unit2, qty2: times(l.qty, p.qty2PerUnit) } : {}),
+    };
+  });
+  const base = { copNo: '', orderNo: h.orderNo ?? '', day: o.day ?? dayOf(h.appTime) ?? new Date().toISOString().slice(0, 10) };
+  if (missing.length) return { ...base, status: 'unrated', reason: missing.join('; '), warnings: [] };
+  const list = { InventoryHead: { ...h, copNo: '', freight: h.freight, insuredFee: '0' }, InventoryList: lines } as unknown as Inventory;
+  return quoteInventory(list, { ...o, day: base.day });
+}
 
 export function quoteInventory(list: Inventory, o: QuoteOptions): ListQuote {
   const h = list.InventoryHead;

@@ -2,7 +2,7 @@
 // with the buyer's year-to-date total from the clearance quota ledger when the caller may know it.
 import type { FastifyInstance } from 'fastify';
 import { requirePrincipal } from '../http/auth.js';
-import type { Inventory } from '../ceb/model/import-202205.js';
+import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { AppError } from '../kernel/errors.js';
 import { IntakeRefused } from '../clearance/parse.js';
 import { checkModel, readMessage, type Model, type ReadResult } from '../ceb/codec.js';
@@ -11,33 +11,34 @@ import { buyerKey } from '../clearance/pipeline.js';
 import * as clearance from '../clearance/repository.js';
 import type { Store } from '../db/store.js';
 import type { RegistryService } from '../registry/index.js';
-import { quoteInventory, type RateTable } from './index.js';
+import { quoteInventory, quoteOrder, type ProductFacts, type RateTable } from './index.js';
 
 export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable }): void {
   app.post('/api/v1/tax/quote', {
     schema: {
       tags: ['tax'], security: [{ bearer: [] }],
-      summary: 'Retail-import comprehensive tax of the lists in a CEB621 (XML, DxpMsg or JSON {messageType, message}): CEB816 field names, per-line detail, the rule applied',
+      summary: 'Retail-import comprehensive tax of the lists in a CEB621, or of the orders in a CEB311 through product records (XML, DxpMsg or JSON {messageType, message}): CEB816 field names, per-line detail, the rule applied',
       description: 'The buyer\'s year-to-date total counts when the caller is the operator or an enterprise the list names (platform, e-commerce enterprise or declarant); otherwise the quote assumes none used and says so.',
     },
   }, async (request) => {
     const p = requirePrincipal(request);
     const s = readList(request.body);
-    if (s.messageType !== 'CEB621Message') throw new AppError('invalid', 'TAX_QUOTE_TYPE', { type: s.messageType ?? '?' });
+    if (s.messageType !== 'CEB621Message' && s.messageType !== 'CEB311Message') throw new AppError('invalid', 'TAX_QUOTE_TYPE', { type: s.messageType ?? '?' });
     const me = p.kind === 'enterprise' ? await deps.registry.get(p.enterpriseId) : undefined;
-    const lists = (s.model.Inventory ?? []) as Inventory[];
     const rates = deps.rates();
+    const docs = (s.messageType === 'CEB621Message' ? s.model.Inventory : s.model.Order) as (Inventory | Order)[] | undefined ?? [];
     const quotes = [];
-    for (const l of lists) {
-      const h = l.InventoryHead;
-      const named = !me || [h.ebpCode, h.ebcCode, h.agentCode].includes(me.customsCode ?? '');
+    for (const doc of docs) {
+      const h = 'InventoryHead' in doc ? doc.InventoryHead : doc.OrderHead;
+      const named = !me || [h.ebpCode, h.ebcCode, 'agentCode' in h ? h.agentCode : undefined].includes(me.customsCode ?? '');
       const year = Number((h.appTime ?? '').slice(0, 4)) || new Date().getUTCFullYear();
       let ytd = 0;
       if (named && h.buyerIdType && h.buyerIdNumber) {
         const key = buyerKey(h.buyerIdType, h.buyerIdNumber);
         ytd = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
       }
-      const q = quoteInventory(l, { rates, yearToDateFen: ytd });
+      const products = await productsOf(deps.store, h.ebcCode);
+      const q = 'InventoryHead' in doc ? quoteInventory(doc, { rates, yearToDateFen: ytd, products }) : quoteOrder(doc, { rates, yearToDateFen: ytd, products });
       quotes.push(named ? q : { ...q, warnings: [...q.warnings, 'the buyer\'s year-to-date total is not shown to an enterprise the list does not name: none assumed'] });
     }
     return { messageType: s.messageType, lists: quotes };
@@ -64,4 +65,15 @@ function readList(body: unknown): { messageType: string | undefined; model: Mode
   const errors = (read?.errors ?? []).filter((e) => !e.path.startsWith('/Signature'));
   if (!read?.message || errors.length) throw new IntakeRefused(errors, original, read?.messageType);
   return { messageType: read.messageType, model: read.message };
+}
+
+/** The e-commerce enterprise's product records as the quote needs them. */
+export async function productsOf(store: Store, ebcCode: string | undefined): Promise<(itemNo: string) => ProductFacts | undefined> {
+  if (!ebcCode) return () => undefined;
+  const rows = await clearance.itemRecords(store.db, [ebcCode]);
+  const byItem = new Map(rows.map((r) => [r.item_no, {
+    gcode: r.gcode, unit1: r.unit1, qty1PerUnit: r.qty1_per_unit, unit2: r.unit2, qty2PerUnit: r.qty2_per_unit,
+    ...(r.content_amount && r.content_unit ? { content: { amount: r.content_amount, unit: r.content_unit as 'ml' | 'g' | 'piece' } } : {}),
+  } satisfies ProductFacts]));
+  return (itemNo) => byItem.get(itemNo);
 }

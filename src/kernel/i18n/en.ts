@@ -181,6 +181,12 @@ export const en: Record<keyof typeof zhCN, string> = {
   SIGNATURE_EXPIRED: 'Digital signature expired (DXP 1002) on {type}: the certificate {keyName} is valid from {from} to {to}',
   SIGNATURE_UNREGISTERED: 'Invalid digital signature (DXP 1001) on {type}: certificate {keyName} ({subject}) is not registered for {enterprise}; register it under /api/v1/enterprises/{id}/signing-keys first',
   SIGNATURE_REQUIRED: 'Invalid digital signature (DXP 1001): a {type} with appStatus 2 must be signed, and the platform holds no key to sign it for {enterprise}',
-  TAX_QUOTE_TYPE: 'A tax quote takes a CEB621 inventory list message, not {type}',
+  TAX_QUOTE_TYPE: 'A tax quote takes a CEB621 inventory list or a CEB311 order message, not {type}',
+  PRODUCT_DUPLICATE: 'Item number {value} appears twice (first at row {first})',
+  PRODUCT_GCODE: 'An HS code (gcode) has 10 digits: {value}',
+  PRODUCT_UNIT: 'Not a unit of measure code (JGS-20): {value}',
+  PRODUCT_COUNTRY: 'Not a customs country code: {value}',
+  PRODUCT_CONTENT: 'contentAmount and contentUnit go together (e.g. 50 and ml)',
+  PRODUCT_CSV_EXPECTED: 'Send the product records as CSV (content-type text/csv) with a header line and at least one row',
   // — end signing —
 };

@@ -179,6 +179,12 @@ export const zhCN = {
   SIGNATURE_EXPIRED: '数字签名过期（DXP 1002），报文 {type}：证书 {keyName} 的有效期为 {from} 至 {to}',
   SIGNATURE_UNREGISTERED: '数字签名无效（DXP 1001），报文 {type}：证书 {keyName}（{subject}）未登记为 {enterprise} 的证书；请先在 /api/v1/enterprises/{id}/signing-keys 登记',
   SIGNATURE_REQUIRED: '数字签名无效（DXP 1001）：appStatus 为 2 的 {type} 必须加签，而平台没有为 {enterprise} 加签的密钥',
-  TAX_QUOTE_TYPE: '税款试算只接受进口清单报文 CEB621，而不是 {type}',
+  TAX_QUOTE_TYPE: '税款试算只接受进口清单 CEB621 或电子订单 CEB311，而不是 {type}',
+  PRODUCT_DUPLICATE: '商品货号 {value} 重复（首次出现在第 {first} 行）',
+  PRODUCT_GCODE: '海关商品编码（gcode）应为 10 位数字：{value}',
+  PRODUCT_UNIT: '不是计量单位代码（JGS-20）：{value}',
+  PRODUCT_COUNTRY: '不是海关国别（地区）代码：{value}',
+  PRODUCT_CONTENT: 'contentAmount 与 contentUnit 须同时填写（例如 50 与 ml）',
+  PRODUCT_CSV_EXPECTED: '请以 CSV（content-type text/csv）提交商品备案：含表头且至少一行',
   // — end signing —
 } as const;
