@@ -15,6 +15,8 @@ import { createKeystore, type Keystore } from './signing/keystore.js';
 import { keystoreSecret } from './signing/secret.js';
 import { createOutboundSigner } from './signing/outbound.js';
 import { createSignatureCheck } from './signing/intake.js';
+import { createTaxCheck } from './tax/check.js';
+import { seedRates, type RateTable } from './tax/index.js';
 
 export interface Platform {
   readonly config: Config;
@@ -27,6 +29,8 @@ export interface Platform {
   readonly gateway: CustomsGateway;
   readonly webhooks: WebhookService;
   readonly keystore: Keystore;
+  /** The tax rates in force (the seed table; the quote and the match check read it). */
+  readonly taxRates: RateTable;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, ...options.simulator }));
   const metrics = createMetrics();
+  const rates = seedRates();
   // A new key lets the declarations held for it go at once (the pipeline is made below).
   let heldRelease: (() => void) | undefined;
   const keystore = createKeystore({
@@ -60,6 +65,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     store, gateway,
     signer: createOutboundSigner(keystore),
     verifySignature: createSignatureCheck(keystore, options.now),
+    taxCheck: createTaxCheck(() => rates),
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
     observe: {
@@ -80,7 +86,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
-    config, store, zone, gateway, pipeline, webhooks, keystore,
+    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates,
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
     metrics,

@@ -51,6 +51,19 @@ describe('POST /api/v1/tax/quote', () => {
     expect(stranger.json().lists[0].warnings.join(' ')).toContain('year-to-date');
   });
 
+  it('matching checks the order\'s taxTotal against the engine (9.1 % of 320 = 29.12, not 20.00)', async () => {
+    // Formula and payment agree with each other (319.12 − 9.12), only the tax itself is wrong.
+    const x = parcel(parties, { order: { taxTotal: '20', acturalPaid: '310' }, payment: { amountPaid: '310' } });
+    for (const [e, type, m] of [[parties.ebp, 'CEB311Message', x.order], [parties.payment, 'CEB411Message', x.payment], [parties.logistics, 'CEB511Message', x.waybill]] as const) {
+      await app.inject({ method: 'POST', url: '/api/v1/messages', payload: writeMessage(type, m), headers: { 'content-type': 'application/xml', ...auth(e) } });
+    }
+    await harness.platform.pipeline.drain();
+    const s = (await app.inject({ url: `/api/v1/status/order/${parties.ebp.customsCode}:${x.orderNo}`, headers: auth(parties.ebp) })).json();
+    expect(s.match.state).toBe('mismatched');
+    expect(s.match.mismatches).toEqual([expect.objectContaining({ rule: 'tax_total', document: 'CEB311Message', field: 'OrderHead/taxTotal', expected: '29.12', found: '20' })]);
+    expect(s.match.mismatches[0].message['zh-CN']).toContain('综合税');
+  });
+
   it('takes inventory lists and orders only', async () => {
     const r = await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB411Message', parcel(parties).payment), headers: { 'content-type': 'application/xml', ...auth(parties.ebc) } });
     expect(r.statusCode).toBe(400);

@@ -14,6 +14,8 @@ export interface ItemRecord {
   readonly qty1PerUnit: string;
   readonly unit2: string | null;
   readonly qty2PerUnit: string | null;
+  /** Content of one piece (商品备案), for consumption-tax price thresholds. */
+  readonly content?: { readonly amount: string; readonly unit: 'ml' | 'g' | 'piece' };
 }
 
 export interface Declaration {

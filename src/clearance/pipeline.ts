@@ -24,6 +24,7 @@ import { buildInventory, checkFiledInventory, missingItems, type Declaration, ty
 import { canMoveDocument, canMoveInventory, DECLARED, documentStateFor, inventoryStateFor } from './states.js';
 import type { DocumentRow, EventRow, InventoryRow, OutboxRow, ParcelRow, ReceiptRow } from './table.js';
 import type { OutboundSigner, SignOutcome } from '../signing/outbound.js';
+import type { TaxCheck } from '../tax/check.js';
 import * as repo from './repository.js';
 
 export interface Submission {
@@ -74,6 +75,8 @@ export interface PipelineDeps {
   /** Told how long the match decisions of a message took from its documents being stored to the commit. */
   readonly observe?: { decision(ms: number, parcels: number): void };
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** The order's taxTotal against the tax engine (a mismatch, or nothing when it agrees or cannot tell). */
+  readonly taxCheck?: TaxCheck;
   /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
   readonly verifySignature?: (enterprise: Enterprise, submission: Submission) => Promise<void>;
   /** Signs declarations customs requires signed; without one, messages go as built (tests of the pipeline alone). */
@@ -637,7 +640,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const items = new Map<string, Map<string, ItemRecord>>();
     for (const r of await repo.itemRecords(trx, ebcCodes)) {
       if (!items.has(r.ebc_code)) items.set(r.ebc_code, new Map());
-      items.get(r.ebc_code)!.set(r.item_no, { gcode: r.gcode, gname: r.gname, unit1: r.unit1, qty1PerUnit: r.qty1_per_unit, unit2: r.unit2, qty2PerUnit: r.qty2_per_unit });
+      items.get(r.ebc_code)!.set(r.item_no, {
+        gcode: r.gcode, gname: r.gname, unit1: r.unit1, qty1PerUnit: r.qty1_per_unit, unit2: r.unit2, qty2PerUnit: r.qty2_per_unit,
+        ...(r.content_amount && r.content_unit ? { content: { amount: r.content_amount, unit: r.content_unit as 'ml' | 'g' | 'piece' } } : {}),
+      });
     }
     const waitingLists = new Map((await repo.findInventoriesByParcel(trx, complete.map((x) => x.id))).map((i) => [i.parcel_id, i]));
     const newLists: InventoryRow[] = [];
@@ -667,6 +673,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const mismatches: Mismatch[] = [...result.mismatches];
       if (filed) mismatches.push(...checkFiledInventory((JSON.parse(filed.body) as Inventory), docs.order, docs.waybill));
       else mismatches.push(...missingItems(docs.order, ebcItems));
+      // The order's taxTotal against the engine's, where every line has a record and a rate.
+      const tax = deps.taxCheck?.(docs, ebcItems, ytd);
+      if (tax) mismatches.push(tax);
       const value = dutiableFen(docs);
       x.buyer_key = bk;
       x.year = year;

@@ -11,7 +11,6 @@ import { clearanceRoutes } from '../clearance/routes.js';
 import { webhookRoutes } from '../clearance/webhooks/index.js';
 import { signingRoutes } from '../signing/routes.js';
 import { taxRoutes } from '../tax/routes.js';
-import { seedRates } from '../tax/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -79,7 +78,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics });
   webhookRoutes(app, platform.webhooks);
   signingRoutes(app, platform.keystore, registry);
-  const rates = seedRates();
-  taxRoutes(app, { store: platform.store, registry, rates: () => rates });
+  taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates });
   return app;
 }

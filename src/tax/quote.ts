@@ -132,14 +132,17 @@ function specificAndThreshold(e: RateEntry, l: Inventory['InventoryList'][number
     if (!content || !t) {
       warnings.push(`line ${l.gnum}: the content of one piece is not known, so the consumption tax threshold (${e.thresholds.map((x) => `${fenToYuan(x.fenPerUnit)}/${x.unit}`).join(', ')}) was not checked and the tax applied`);
     } else {
-      // Price per unit of content: unit price ÷ content of one piece, compared exactly.
-      const price = parseDecimal(l.price);
-      const amount = parseDecimal(content.amount);
-      const priceFenScaled = price.units * 100n * 10n ** BigInt(amount.scale);
-      const thresholdScaled = BigInt(t.fenPerUnit) * amount.units * 10n ** BigInt(price.scale);
-      out.belowConsumptionThreshold = priceFenScaled < thresholdScaled;
+      out.belowConsumptionThreshold = priceBelow(l.price, content.amount, t.fenPerUnit);
     }
   }
   return out;
 }
 
+
+/** Whether a unit price (yuan text) divided by the content of one piece is below a threshold in fen per unit of content, exactly. */
+export function priceBelow(price: string, contentAmount: string, thresholdFen: number): boolean {
+  const p = parseDecimal(price);
+  const a = parseDecimal(contentAmount);
+  // p/10^ps yuan ÷ a/10^as < threshold/100 yuan  ⇔  p·100·10^as < threshold·a·10^ps
+  return p.units * 100n * 10n ** BigInt(a.scale) < BigInt(thresholdFen) * a.units * 10n ** BigInt(p.scale);
+}

@@ -3,12 +3,13 @@
 // and 9610 export parcels (CEB303 order, CEB403 receipt of payment, CEB505 waybill), a configurable
 // share of them carrying one deliberate fault. Same seed, same calls → same documents, except the
 // guids (newGuid(), unless a `guid` function is given) and the times (from `now`).
+import { quoteTax } from '../../tax/compute.js';
 import type * as Imp from '../../ceb/model/import-202205.js';
 import type * as Exp from '../../ceb/model/export-202205.js';
 import { writeMessage, type Model } from '../../ceb/codec.js';
 import { AppError } from '../../kernel/errors.js';
 import { newGuid } from '../../kernel/ids.js';
-import { applyRate, fenToYuan, parseDecimal, roundHalfUp, type Fen } from '../../kernel/money.js';
+import { applyRate, fenToYuan, parseDecimal, type Fen } from '../../kernel/money.js';
 import { formatCustomsTime } from '../../kernel/time.js';
 import { exportHsCode } from './items.js';
 import { Rng } from '../../kernel/random.js';
@@ -42,12 +43,12 @@ export interface RetailImportTax {
 const big = (n: number) => BigInt(n);
 
 /**
- * Retail-import tax within the limits, 财关税〔2016〕18号 art 3 with the 49号 limits (cbec-rules
- * §3.2): duty 0 %, consumption tax and VAT at 70 % of the statutory amount:
- *   CT = P/(1−c)·c·0.7,  VAT = P·v/(1−c)·0.7,  each rounded half-up to the fen (§3.3).
- * Freight and insurance are spread over the lines in proportion to their value, so an order with
- * goods of several rates is taxed as the sum of its lines [M: customs apportions on the 清单; the
- * spread is exact here, rounding happens once per tax]. Coupons do not reduce P (§2.1 #4).
+ * Retail-import tax within the limits (cbec-rules §3.2), computed by the platform's tax engine
+ * (src/tax/compute.ts) so that the orders the simulator files carry exactly the taxTotal the
+ * platform's match checks: duty 0 %, VAT and consumption tax at 70 % of the statutory amounts,
+ * freight and insurance spread over the lines by value, one half-up rounding per tax. Coupons do
+ * not reduce P (§2.1 #4). The limits are not applied here: a deliberately over-limit order still
+ * states the tax it would owe.
  */
 export function retailImportTax(lines: readonly TaxLine[], freightFen: Fen, insuranceFen: Fen = 0): RetailImportTax {
   const goods = lines.reduce((s, l) => s + l.valueFen, 0);
@@ -56,23 +57,12 @@ export function retailImportTax(lines: readonly TaxLine[], freightFen: Fen, insu
     if (lines.length === 0 || dutiable === 0) return { dutiableFen: dutiable, consumptionFen: 0, vatFen: 0, totalFen: 0 };
     throw new RangeError('retail import tax needs goods of positive value to spread the freight over');
   }
-  // Σ value_i · P/G · 0.7 · rate_i/(1−c_i), kept as one exact fraction per tax.
-  let ctN = 0n, ctD = 1n, vatN = 0n, vatD = 1n;
-  for (const l of lines) {
-    const c = parseDecimal(l.ct ?? '0');
-    const v = parseDecimal(l.vat);
-    const one = 10n ** big(c.scale);
-    // value · P · 7 · rate / (G · 10 · (1 − c)) with rate = units/10^scale.
-    const base = big(l.valueFen) * big(dutiable) * 7n;
-    const denom = big(goods) * 10n * (one - c.units);
-    const ctTerm = [base * c.units, denom] as const;
-    const vatTerm = [base * v.units * one, denom * 10n ** big(v.scale)] as const;
-    [ctN, ctD] = [ctN * ctTerm[1] + ctTerm[0] * ctD, ctD * ctTerm[1]];
-    [vatN, vatD] = [vatN * vatTerm[1] + vatTerm[0] * vatD, vatD * vatTerm[1]];
-  }
-  const consumptionFen = Number(roundHalfUp(ctN, ctD));
-  const vatFen = Number(roundHalfUp(vatN, vatD));
-  return { dutiableFen: dutiable, consumptionFen, vatFen, totalFen: consumptionFen + vatFen };
+  const q = quoteTax({
+    lines: lines.map((l, i) => ({ gnum: String(i + 1), valueFen: l.valueFen, qty: '1', rates: { duty: '0', vat: l.vat, ...(l.ct ? { consumption: l.ct } : {}), source: 'catalogue' } })),
+    freightFen, insuranceFen, yearToDateFen: 0, limits: false,
+  });
+  if (!q.ok) throw new Error('unreachable: limits are off');
+  return { dutiableFen: dutiable, consumptionFen: q.consumptionTax, vatFen: q.valueAddedTax, totalFen: q.taxTotal };
 }
 
 /**

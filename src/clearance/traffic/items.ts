@@ -32,6 +32,8 @@ export function importItemRecords(products: readonly ImportProduct[] = IMPORT_PR
     gname: p.name,
     unit1: '035',
     qty1PerUnit: kilogramsPerUnit(p),
+    // The content the consumption-tax thresholds are priced on (高档化妆品: per ml, g or piece).
+    ...(p.content ? { contentAmount: p.content.amount, contentUnit: p.content.per } : {}),
   }));
 }
 

@@ -67,6 +67,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   MATCH_WAYBILL_REUSED: '{document} waybill number was used for another order within 6 months: expected unused ({expected}), found used by order {found}',
   MATCH_AMOUNT_FORMULA: '{document} acturalPaid must equal goodsValue + freight + taxTotal − discount = {expected}; found {found}',
   MATCH_AMOUNT_PAID: '{document} amountPaid must equal the order\'s acturalPaid {expected}; found {found}',
+  MATCH_TAX_TOTAL: '{document} taxTotal should be the comprehensive tax {expected} (cbec-rules §3: its lines, freight and insurance at their rates); found {found}',
   MATCH_CURRENCY: '{document} {field} must be currency 142 (RMB); found {found}',
   MATCH_PAYER: '{document} {field}: unless the buyer\'s identity is verified the payer must be the buyer; expected {expected}, found {found}',
   MATCH_CONSIGNEE: '{document} {field} must equal the order\'s consignee: expected {expected}, found {found}',

@@ -65,6 +65,7 @@ export const zhCN = {
   MATCH_WAYBILL_REUSED: '{document} 的运单号 6 个月内已用于其他订单：应为未使用（{expected}），实为已用于订单 {found}',
   MATCH_AMOUNT_FORMULA: '{document} 的实际支付金额应等于 商品价格+运杂费+代扣税款−非现金抵扣金额 = {expected}，实为 {found}',
   MATCH_AMOUNT_PAID: '{document} 的支付金额应与订单实际支付金额 {expected} 一致，实为 {found}',
+  MATCH_TAX_TOTAL: '{document} 的代扣税款应为跨境电商综合税 {expected}（按商品税率、运费和保费计算），实为 {found}',
   MATCH_CURRENCY: '{document} 的 {field} 币制应为 142（人民币），实为 {found}',
   MATCH_PAYER: '{document} 的 {field}：未认证购买人身份时支付人应与订购人一致，应为 {expected}，实为 {found}',
   MATCH_CONSIGNEE: '{document} 的 {field} 应与订单收货人信息一致：应为 {expected}，实为 {found}',

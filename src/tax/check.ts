@@ -1,0 +1,46 @@
+// The tax check of 三单对碰: the order's taxTotal must be the comprehensive tax the engine computes
+// for it (its lines through the product records, freight, the waybill's insurance). Where a line has
+// no record or no rate, or the order is over a limit (refused by its own rule), nothing is claimed.
+
+import type { Logistics, Order } from '../ceb/model/import-202205.js';
+import { fenToYuan, yuanToFenHalfUp } from '../kernel/money.js';
+import { mismatch, type Mismatch } from '../clearance/match/mismatch.js';
+import type { ItemRecord } from '../clearance/inventory.js';
+import { quoteTax, type TaxLineInput } from './compute.js';
+import { lineRates, type RateTable } from './rates.js';
+import { priceBelow } from './quote.js';
+
+export type TaxCheck = (docs: { readonly order: Order; readonly waybill: Logistics }, items: ReadonlyMap<string, ItemRecord>, yearToDateFen: number) => Mismatch | undefined;
+
+export function createTaxCheck(rates: () => RateTable): TaxCheck {
+  return ({ order, waybill }, items, yearToDateFen) => {
+    const h = order.OrderHead;
+    const day = /^\d{8}/.test(h.appTime ?? '') ? `${h.appTime.slice(0, 4)}-${h.appTime.slice(4, 6)}-${h.appTime.slice(6, 8)}` : new Date().toISOString().slice(0, 10);
+    const table = rates();
+    const lines: TaxLineInput[] = [];
+    for (const l of order.OrderList) {
+      const rec = l.itemNo ? items.get(l.itemNo) : undefined;
+      const entry = rec ? table.find(rec.gcode, day) : undefined;
+      if (!rec || !entry) return undefined;
+      // A specific consumption tax needs the legal quantity, which the record gives per piece.
+      if (entry.specificFenPerUnit !== null) return undefined;
+      let below: boolean | undefined;
+      if (entry.consumption && entry.thresholds.length) {
+        const t = rec.content && entry.thresholds.find((x) => x.unit === rec.content!.unit);
+        if (!rec.content || !t) return undefined;
+        below = priceBelow(l.price, rec.content.amount, t.fenPerUnit);
+      }
+      lines.push({ gnum: l.gnum, valueFen: yuanToFenHalfUp(l.totalPrice), qty: l.qty, rates: lineRates(entry), ...(below !== undefined ? { belowConsumptionThreshold: below } : {}) });
+    }
+    const q = quoteTax({ lines, freightFen: yuanToFenHalfUp(h.freight || '0'), insuranceFen: yuanToFenHalfUp(waybill.LogisticsHead.insuredFee || '0'), yearToDateFen });
+    if (!q.ok) return undefined;
+    let found: number;
+    try {
+      found = yuanToFenHalfUp(h.taxTotal);
+    } catch {
+      found = NaN;
+    }
+    if (found === q.taxTotal) return undefined;
+    return mismatch('MATCH_TAX_TOTAL', 'tax_total', null, 'CEB311Message', 'OrderHead/taxTotal', fenToYuan(q.taxTotal), h.taxTotal);
+  };
+}
