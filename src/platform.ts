@@ -16,7 +16,7 @@ import { keystoreSecret } from './signing/secret.js';
 import { createOutboundSigner } from './signing/outbound.js';
 import { createSignatureCheck } from './signing/intake.js';
 import { createTaxCheck } from './tax/check.js';
-import { seedRates, type RateTable } from './tax/index.js';
+import { createPositiveListCheck, seedPositiveList, seedRates, type PositiveList, type RateTable } from './tax/index.js';
 
 export interface Platform {
   readonly config: Config;
@@ -31,6 +31,8 @@ export interface Platform {
   readonly keystore: Keystore;
   /** The tax rates in force (the seed table; the quote and the match check read it). */
   readonly taxRates: RateTable;
+  /** The 跨境电子商务零售进口商品清单 in force (the seed: the demo catalogue's lines). */
+  readonly positiveList: PositiveList;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, ...options.simulator }));
   const metrics = createMetrics();
   const rates = seedRates();
+  const goods = seedPositiveList();
   // A new key lets the declarations held for it go at once (the pipeline is made below).
   let heldRelease: (() => void) | undefined;
   const keystore = createKeystore({
@@ -66,6 +69,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     signer: createOutboundSigner(keystore),
     verifySignature: createSignatureCheck(keystore, options.now),
     taxCheck: createTaxCheck(() => rates),
+    positiveList: createPositiveListCheck(() => goods),
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
     observe: {
@@ -86,7 +90,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
-    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates,
+    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, positiveList: goods,
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
     metrics,

@@ -64,6 +64,20 @@ describe('POST /api/v1/tax/quote', () => {
     expect(s.match.mismatches[0].message['zh-CN']).toContain('综合税');
   });
 
+  it('matching refuses a good that is not on the positive list, saying which', async () => {
+    await app.inject({ method: 'PUT', url: '/api/v1/item-records', payload: { items: [{ itemNo: 'PC-14', gcode: '8471300000', gname: '便携式电脑', unit1: '011', qty1PerUnit: '1' }] }, headers: auth(parties.ebc) });
+    const x = parcel(parties);
+    (x.order.Order as { OrderList: { itemNo: string }[] }[])[0]!.OrderList[0]!.itemNo = 'PC-14';
+    for (const [e, type, m] of [[parties.ebp, 'CEB311Message', x.order], [parties.payment, 'CEB411Message', x.payment], [parties.logistics, 'CEB511Message', x.waybill]] as const) {
+      await app.inject({ method: 'POST', url: '/api/v1/messages', payload: writeMessage(type, m), headers: { 'content-type': 'application/xml', ...auth(e) } });
+    }
+    await harness.platform.pipeline.drain();
+    const s = (await app.inject({ url: `/api/v1/status/order/${parties.ebp.customsCode}:${x.orderNo}`, headers: auth(parties.ebp) })).json();
+    expect(s.match.state).toBe('mismatched');
+    expect(s.match.mismatches).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'positive_list', field: 'OrderList/0/itemNo', found: 'PC-14 8471300000' })]));
+    expect(s.match.mismatches.find((m: { rule: string }) => m.rule === 'positive_list').message['zh-CN']).toContain('跨境电子商务零售进口商品清单');
+  });
+
   it('takes inventory lists and orders only', async () => {
     const r = await app.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: writeMessage('CEB411Message', parcel(parties).payment), headers: { 'content-type': 'application/xml', ...auth(parties.ebc) } });
     expect(r.statusCode).toBe(400);

@@ -25,6 +25,7 @@ import { canMoveDocument, canMoveInventory, DECLARED, documentStateFor, inventor
 import type { DocumentRow, EventRow, InventoryRow, OutboxRow, ParcelRow, ReceiptRow } from './table.js';
 import type { OutboundSigner, SignOutcome } from '../signing/outbound.js';
 import type { TaxCheck } from '../tax/check.js';
+import type { PositiveListCheck } from '../tax/positive.js';
 import * as repo from './repository.js';
 
 export interface Submission {
@@ -77,6 +78,8 @@ export interface PipelineDeps {
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The order's taxTotal against the tax engine (a mismatch, or nothing when it agrees or cannot tell). */
   readonly taxCheck?: TaxCheck;
+  /** The goods against the positive list in force (not on it, or beyond a remark). */
+  readonly positiveList?: PositiveListCheck;
   /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
   readonly verifySignature?: (enterprise: Enterprise, submission: Submission) => Promise<void>;
   /** Signs declarations customs requires signed; without one, messages go as built (tests of the pipeline alone). */
@@ -676,6 +679,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // The order's taxTotal against the engine's, where every line has a record and a rate.
       const tax = deps.taxCheck?.(docs, ebcItems, ytd);
       if (tax) mismatches.push(tax);
+      // The positive list, with its remarks (bonded only, quantity limits) against the trade mode the list takes.
+      if (deps.positiveList) {
+        const ebcRef = codeCache.get(oh.ebcCode);
+        const park = ebcRef ? await parkOf(trx, ebcRef.id) : null;
+        const tradeMode = filed ? String((JSON.parse(filed.body) as Inventory).InventoryHead.tradeMode ?? '') : park && bonded.has(park) ? '1210' : '9610';
+        mismatches.push(...deps.positiveList(docs.order, ebcItems, tradeMode));
+      }
       const value = dutiableFen(docs);
       x.buyer_key = bk;
       x.year = year;

@@ -2,10 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../kernel/paths.js';
 import { parseRates, rateTable, type RateTable } from './rates.js';
+import { parsePositiveList, positiveList, type PositiveList } from './positive.js';
 
 export { quoteTax, SINGLE_LIMIT_FEN, ANNUAL_LIMIT_FEN, type TaxQuote, type TaxInput, type TaxLineInput, type LineRates } from './compute.js';
 export { parseRates, rateTable, RateTableError, type RateEntry, type RateTable } from './rates.js';
 export { quoteInventory, quoteOrder, type ListQuote, type QuoteOptions, type ProductFacts } from './quote.js';
+
+export { parsePositiveList, positiveList, createPositiveListCheck, type PositiveList, type ListLine } from './positive.js';
+
+/** The seeded positive list (src/tax/data/positive-list.csv: the demo catalogue's lines only). */
+export function seedPositiveList(): PositiveList {
+  return positiveList(parsePositiveList(readFileSync(projectPath('src/tax/data/positive-list.csv'), 'utf8')));
+}
 
 /** The seeded rate table shipped with the platform (src/tax/data/rates.csv). */
 export function seedRates(): RateTable {
