@@ -16,7 +16,7 @@ import { keystoreSecret } from './signing/secret.js';
 import { createOutboundSigner } from './signing/outbound.js';
 import { createSignatureCheck } from './signing/intake.js';
 import { createTaxCheck } from './tax/check.js';
-import { createPositiveListCheck, seedPositiveList, seedRates, type PositiveList, type RateTable } from './tax/index.js';
+import { createPositiveListCheck, loadTaxData, type PositiveList, type RateTable } from './tax/index.js';
 
 export interface Platform {
   readonly config: Config;
@@ -55,8 +55,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, ...options.simulator }));
   const metrics = createMetrics();
-  const rates = seedRates();
-  const goods = seedPositiveList();
+  const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   // A new key lets the declarations held for it go at once (the pipeline is made below).
   let heldRelease: (() => void) | undefined;
   const keystore = createKeystore({

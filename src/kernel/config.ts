@@ -21,6 +21,9 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Operator token from SILKGATE_ADMIN_TOKEN; when absent one is generated on first start. */
   readonly adminToken: string | undefined;
+  /** CSV files replacing the seeded tax rates and positive list (SILKGATE_TAX_RATES, SILKGATE_POSITIVE_LIST). */
+  readonly taxRatesFile: string | undefined;
+  readonly positiveListFile: string | undefined;
   /** Encrypts the keystore's private keys (SILKGATE_KEYSTORE_SECRET); unset → a secret file in the data directory. */
   readonly keystoreSecret: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
@@ -117,5 +120,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel,
     adminToken,
     keystoreSecret,
+    taxRatesFile: env.SILKGATE_TAX_RATES ? resolve(env.SILKGATE_TAX_RATES) : undefined,
+    positiveListFile: env.SILKGATE_POSITIVE_LIST ? resolve(env.SILKGATE_POSITIVE_LIST) : undefined,
   });
 }

@@ -19,3 +19,11 @@ export function seedPositiveList(): PositiveList {
 export function seedRates(): RateTable {
   return rateTable(parseRates(readFileSync(projectPath('src/tax/data/rates.csv'), 'utf8')));
 }
+
+/** The rate table and positive list in force: the files configured, else the seed. A bad file stops the start with its problems. */
+export function loadTaxData(files: { rates?: string | undefined; positiveList?: string | undefined }): { rates: RateTable; positiveList: PositiveList } {
+  return {
+    rates: files.rates ? rateTable(parseRates(readFileSync(files.rates, 'utf8'))) : seedRates(),
+    positiveList: files.positiveList ? positiveList(parsePositiveList(readFileSync(files.positiveList, 'utf8'))) : seedPositiveList(),
+  };
+}

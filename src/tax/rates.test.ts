@@ -41,3 +41,22 @@ describe('rate table', () => {
     expect(() => parseRates(HEADER + '3304,a,2019-04-01,,0.01,0.13,,,,,\n3304,b,2020-01-01,,0.01,0.13,,,,,\n')).toThrow(/overlap/);
   });
 });
+
+describe('tax data in force', () => {
+  it('takes the configured files instead of the seed, and stops on a bad one', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadTaxData } = await import('./index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'silkgate-rates-'));
+    const file = join(dir, 'rates.csv');
+    writeFileSync(file, HEADER + '1901,食品,2020-01-01,,0.1,0.09,,,,,\n');
+    const { rates, positiveList } = loadTaxData({ rates: file });
+    expect(rates.find('1901101010', '2026-11-28')?.vat).toBe('0.09');
+    expect(rates.find('3304990099', '2026-11-28')).toBeUndefined();
+    expect(positiveList.find('1901101010', '2026-11-28')).toBeDefined();
+    writeFileSync(file, HEADER + '1901,食品,2020-01-01,,0.1,9,,,,,\n');
+    expect(() => loadTaxData({ rates: file })).toThrow(RateTableError);
+    expect(() => loadTaxData({ positiveList: join(dir, 'missing.csv') })).toThrow(/ENOENT/);
+  });
+});
