@@ -3,7 +3,7 @@
 import type { Store } from '../db/store.js';
 import { uniqueViolation } from '../db/store.js';
 import { AppError, conflict, invalid, issue, notFound, type Issue } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
+import { newId, newSeqId } from '../kernel/ids.js';
 import type { ZoneProfile } from '../zone/index.js';
 import type { Contact, Enterprise, EnterpriseInput, EnterprisePatch, EnterpriseQuery, Page } from './model.js';
 import * as repo from './repository.js';
@@ -145,7 +145,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
         await db.transaction().execute(async (trx) => {
           await repo.insertEnterprise(trx, row, roles);
           await repo.insertAudit(trx, {
-            id: newId(), at: row.created_at, actor, entity: 'enterprise', entity_id: row.id, action: 'create',
+            id: newSeqId(), at: row.created_at, actor, entity: 'enterprise', entity_id: row.id, action: 'create',
             detail: JSON.stringify({ ...input, roles }),
           });
         });
@@ -187,7 +187,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
       if (duplicates.length) throw conflict(duplicates[0]!.code as 'DUPLICATE_USCC', { value: firstDuplicate }, duplicates);
       const at = iso();
       const rows = inputs.map((input) => rowFor(input, newId(), at));
-      const audit = { id: newId(), at, actor, entity: 'enterprise', entity_id: '*', action: 'import', detail: JSON.stringify({ count: rows.length }) };
+      const audit = { id: newSeqId(), at, actor, entity: 'enterprise', entity_id: '*', action: 'import', detail: JSON.stringify({ count: rows.length }) };
       try {
         // The audit event is a batch of the same transaction: rows and record commit together.
         await repo.bulkInsertEnterprises(store.bulk, rows, inputs.map((input) => uniqueRoles(input.roles)), audit);
@@ -235,7 +235,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
           updated = await repo.updateEnterprise(trx, current.id, current.version, changes, roles);
           if (!updated) return;
           await repo.insertAudit(trx, {
-            id: newId(), at: changes.updated_at!, actor, entity: 'enterprise', entity_id: current.id, action: 'update',
+            id: newSeqId(), at: changes.updated_at!, actor, entity: 'enterprise', entity_id: current.id, action: 'update',
             detail: JSON.stringify(patch),
           });
         });
@@ -286,7 +286,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
       await db.transaction().execute(async (trx) => {
         await repo.insertToken(trx, row);
         await repo.insertAudit(trx, {
-          id: newId(), at: row.created_at, actor, entity: 'enterprise', entity_id: e.id, action: 'token.issue',
+          id: newSeqId(), at: row.created_at, actor, entity: 'enterprise', entity_id: e.id, action: 'token.issue',
           detail: JSON.stringify({ tokenId: row.id, label: row.label }),
         });
       });
@@ -307,7 +307,7 @@ export function createRegistryService({ store, zone, now = () => new Date() }: R
         const ok = await repo.revokeToken(trx, e.id, tokenId, at);
         if (ok) {
           await repo.insertAudit(trx, {
-            id: newId(), at, actor, entity: 'enterprise', entity_id: e.id, action: 'token.revoke', detail: JSON.stringify({ tokenId }),
+            id: newSeqId(), at, actor, entity: 'enterprise', entity_id: e.id, action: 'token.revoke', detail: JSON.stringify({ tokenId }),
           });
         }
         return ok;
