@@ -49,7 +49,27 @@ describe('Canonical XML 1.0 without comments', () => {
     expect(canonicalDocument(parseForC14n(Buffer.from('<a>金华</a>', 'utf8')))).toBe('<a>金华</a>');
   });
 
+  it('does not write the xml namespace, and orders by code point (not UTF-16 unit) beyond U+FFFF', () => {
+    expect(c14n('<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="zh"/>')).toBe('<a xml:lang="zh"></a>');
+    // U+FFFD sorts before U+1F600 by code point; UTF-16 would put the surrogate pair first.
+    expect(c14n('<r xmlns:a="urn:\u{1F600}" xmlns:b="urn:\uFFFD" a:x="1" b:x="2"/>')).toBe('<r xmlns:a="urn:\u{1F600}" xmlns:b="urn:\uFFFD" b:x="2" a:x="1"></r>');
+  });
+
+  it('caps namespace declarations, so a crafted message cannot make canonicalisation quadratic', () => {
+    const leaves = Array.from({ length: 2000 }, (_, i) => `<x xmlns:p${i}="urn:${i}"/>`).join('');
+    expect(() => parseForC14n(`<a>${leaves}</a>`)).toThrow(expect.objectContaining({ code: 'XML_TOO_MANY_ATTRIBUTES' }));
+    // Below the cap, deep inherited scopes cost per declaration, not per element times scope.
+    const deep = Array.from({ length: 25 }, (_, d) => `<n${d} ${Array.from({ length: 30 }, (_, i) => `xmlns:q${d}_${i}="urn:${d}:${i}"`).join(' ')}>`).join('');
+    const close = Array.from({ length: 25 }, (_, d) => `</n${24 - d}>`).join('');
+    const doc = parseForC14n(`<a>${deep}${'<leaf/>'.repeat(20000)}${close}</a>`);
+    expect(canonicalDocument(doc).length).toBeGreaterThan(20000 * 13);
+  });
+
   it.each([
+    ['xmlns bound as a prefix', '<a xmlns:xmlns="urn:x"/>', 'XML_MALFORMED'],
+    ['xml bound elsewhere', '<a xmlns:xml="urn:x"/>', 'XML_MALFORMED'],
+    ['another prefix bound to the xml namespace', '<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>', 'XML_MALFORMED'],
+    ['a lone surrogate in a string', '<a>\uD800</a>', 'XML_ENCODING'],
     ['a DOCTYPE', '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', 'XML_DTD_FORBIDDEN'],
     ['an undeclared entity', '<a>&x;</a>', 'XML_MALFORMED'],
     ['mismatched tags', '<a><b></a></b>', 'XML_MALFORMED'],

@@ -7,7 +7,7 @@
 // no DTD (so no entities beyond the five predefined and character references), UTF-8 only,
 // bounded size and depth.
 
-import { BAD_CHARS, DEFAULT_LIMITS, XmlError, decodeEntities, decodeUtf8, eol, lineAt, type XmlErrorCode, type XmlLimits } from '../ceb/xml/reader.js';
+import { BAD_CHARS, DEFAULT_LIMITS, XmlError, decodeEntities, decodeUtf8, eol, hasLoneSurrogate, lineAt, type XmlErrorCode, type XmlLimits } from '../ceb/xml/reader.js';
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
@@ -30,8 +30,6 @@ export interface CElement {
   readonly parent: CElement | null;
   /** Namespace declarations written on this element: prefix ('' = default) → URI ('' undeclares the default). */
   readonly decls: ReadonlyMap<string, string>;
-  /** In-scope namespaces (declarations of this element over its ancestors'); the xml prefix is implicit. */
-  readonly scope: ReadonlyMap<string, string>;
   readonly attrs: readonly CAttr[];
   readonly children: CChild[];
   /** Offsets in the (line-end normalised) source text: start of `<`, just after the start tag, just after the end tag. */
@@ -63,14 +61,22 @@ export interface CDocument {
 const NAME = /[A-Za-z_\u00C0-\uFFFD][-A-Za-z0-9_.\u00B7\u00C0-\uFFFD]*(?::[A-Za-z_\u00C0-\uFFFD][-A-Za-z0-9_.\u00B7\u00C0-\uFFFD]*)?/y;
 const SPACES = /[ \t\n]*/y;
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9;
-const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 const NO_DECLS: ReadonlyMap<string, string> = new Map();
+/** CEB messages declare a handful of namespaces; a thousand is far beyond any real one. */
+const MAX_NS_DECLS = 1000;
+
+/** The namespace a prefix is bound to at `el` ('' undeclares the default), by its declarations and its ancestors'. */
+export function inScope(el: CElement, prefix: string): string | undefined {
+  for (let e: CElement | null = el; e; e = e.parent) if (e.decls.has(prefix)) return e.decls.get(prefix);
+  return undefined;
+}
 
 /** Parses a document for canonicalisation. Throws XmlError (the codec's codes) on anything not well-formed. */
 export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): CDocument {
   if (typeof input !== 'string' && input.length > limits.maxBytes) throw new XmlError('XML_TOO_LARGE', `${input.length} bytes > ${limits.maxBytes}`, 0);
   let src = typeof input === 'string' ? input : decodeUtf8(input, limits);
   if (typeof input === 'string' && src.length > limits.maxBytes) throw new XmlError('XML_TOO_LARGE', `${src.length} characters > ${limits.maxBytes}`, 0);
+  if (typeof input === 'string' && hasLoneSurrogate(src)) throw new XmlError('XML_ENCODING', 'a lone UTF-16 surrogate is not a character', lineAt(src, src.search(/[\uD800-\uDFFF]/)));
   if (src.charCodeAt(0) === 0xfeff) src = src.slice(1);
   src = eol(src);
   const n = src.length;
@@ -78,6 +84,7 @@ export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEF
   if (bad >= 0) throw new XmlError('XML_ENCODING', `character U+${src.charCodeAt(bad).toString(16).padStart(4, '0')} is not allowed in XML`, lineAt(src, bad));
   let pos = 0;
   let elements = 0;
+  let nsDecls = 0;
   const fail = (detail: string, at = pos, code: XmlErrorCode = 'XML_MALFORMED'): never => {
     throw new XmlError(code, detail, lineAt(src, at));
   };
@@ -218,6 +225,8 @@ export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEF
       if (an === 'xmlns' || an.startsWith('xmlns:')) {
         const prefix = an === 'xmlns' ? '' : an.slice(6);
         if (prefix && !value) fail(`the prefix ${prefix} cannot be undeclared in XML 1.0`, at);
+        // Namespaces in XML §3: xml is bound to its URI for good, xmlns is never declared, neither URI goes elsewhere.
+        if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS) || value === 'http://www.w3.org/2000/xmlns/') fail(`namespace declaration ${an}="${value}" is not allowed`, at);
         decls ??= new Map();
         if (decls.has(prefix)) fail(`namespace ${an} declared twice`, at);
         decls.set(prefix, value);
@@ -232,23 +241,19 @@ export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEF
       if (src.charCodeAt(pos + 1) !== 62) fail('> expected after /');
       pos += 2;
     } else pos++;
-    const inherited = parent?.scope ?? EMPTY_SCOPE;
-    let scope = inherited;
     if (decls) {
-      const s = new Map(inherited);
-      for (const [p, u] of decls) {
-        if (p === '') {
-          if (u) s.set('', u);
-          else s.delete('');
-        } else s.set(p, u);
-      }
-      scope = s;
+      // A cap on declarations per document: each one costs the canonicaliser work at every
+      // element below it that renders a subset apex, so thousands of them are only an attack.
+      nsDecls += decls.size;
+      if (nsDecls > MAX_NS_DECLS) fail(`more than ${MAX_NS_DECLS} namespace declarations`, start, 'XML_TOO_MANY_ATTRIBUTES');
     }
+    const own = decls;
+    const scopeUri = (prefix: string): string | undefined => (own?.has(prefix) ? own.get(prefix) : parent ? inScope(parent, prefix) : undefined);
     const resolve = (q: string, forElement: boolean, at: number): [string, string, string] => {
       const colon = q.indexOf(':');
-      if (colon < 0) return ['', q, forElement ? (scope.get('') ?? '') : ''];
+      if (colon < 0) return ['', q, forElement ? (scopeUri('') ?? '') : ''];
       const prefix = q.slice(0, colon);
-      const uri = prefix === 'xml' ? XML_NS : scope.get(prefix);
+      const uri = prefix === 'xml' ? XML_NS : scopeUri(prefix) || undefined;
       if (uri === undefined) fail(`namespace prefix ${prefix} is not declared`, at, 'XML_UNBOUND_PREFIX');
       return [prefix, q.slice(colon + 1), uri!];
     };
@@ -262,7 +267,7 @@ export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEF
         if (attrs[i]!.ns && attrs[i]!.ns === attrs[j]!.ns && attrs[i]!.local === attrs[j]!.local) fail(`attribute {${attrs[i]!.ns}}${attrs[i]!.local} repeated`, start);
       }
     }
-    return { kind: 'element', qname, prefix, local, ns, parent, decls: decls ?? NO_DECLS, scope, attrs, children: [], start, contentStart: pos, end: empty ? pos : -1 };
+    return { kind: 'element', qname, prefix, local, ns, parent, decls: decls ?? NO_DECLS, attrs, children: [], start, contentStart: pos, end: empty ? pos : -1 };
   }
 }
 
@@ -275,15 +280,13 @@ const textEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 const attrEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
 const escapeText = (s: string) => (/[&<>\r]/.test(s) ? s.replace(/[&<>\r]/g, (c) => textEscapes[c]!) : s);
 const escapeAttr = (s: string) => (/[&<"\t\n\r]/.test(s) ? s.replace(/[&<"\t\n\r]/g, (c) => attrEscapes[c]!) : s);
-const byPrefix = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-const byNsThenLocal = (a: CAttr, b: CAttr) => (a.ns !== b.ns ? (a.ns < b.ns ? -1 : 1) : a.local < b.local ? -1 : a.local > b.local ? 1 : 0);
 const renderPi = (p: CPi) => `<?${p.target}${p.data ? ' ' + p.data : ''}?>`;
 
 /** The whole document, without `exclude` (the enveloped-signature transform removes the ds:Signature). */
 export function canonicalDocument(doc: CDocument, exclude?: CElement): string {
   let out = '';
   for (const p of doc.before) out += renderPi(p) + '\n';
-  out += renderElement(doc.root, EMPTY_SCOPE, exclude, []);
+  out += renderElement(doc.root, apexNamespaces(doc.root), exclude, []);
   for (const p of doc.after) out += '\n' + renderPi(p);
   return out;
 }
@@ -300,31 +303,58 @@ export function canonicalElement(el: CElement): string {
       if (x.ns === XML_NS && !el.attrs.some((o) => o.ns === XML_NS && o.local === x.local) && !inherited.some((o) => o.local === x.local)) inherited.push(x);
     }
   }
-  return renderElement(el, EMPTY_SCOPE, undefined, inherited);
+  return renderElement(el, apexNamespaces(el), undefined, inherited);
 }
 
-function renderElement(el: CElement, rendered: ReadonlyMap<string, string>, exclude: CElement | undefined, extraAttrs: readonly CAttr[]): string {
-  let nsNodes: [string, string][] | null = null;
-  if (el.scope !== rendered) {
-    for (const [p, u] of el.scope) {
-      if (rendered.get(p) !== u) (nsNodes ??= []).push([p, u]);
-    }
-    if (!el.scope.has('') && rendered.get('')) (nsNodes ??= []).push(['', '']);
+/** Every namespace in scope at an apex (nearest declaration wins), as [prefix, uri]; an undeclared default is left out. */
+function apexNamespaces(el: CElement): [string, string][] {
+  const seen = new Map<string, string>();
+  for (let e: CElement | null = el; e; e = e.parent) for (const [p, u] of e.decls) if (!seen.has(p)) seen.set(p, u);
+  return [...seen].filter(([p, u]) => p !== 'xml' && !(p === '' && u === ''));
+}
+
+/**
+ * Namespace nodes an element below the apex renders: only its own declarations can differ from its
+ * output parent's (whatever it inherits is the parent's), and only those that do are written; an
+ * undeclared default is written only where the parent has one.
+ */
+function ownNamespaces(el: CElement): [string, string][] | null {
+  let out: [string, string][] | null = null;
+  for (const [p, u] of el.decls) {
+    if (p === 'xml') continue;
+    const parent = el.parent ? inScope(el.parent, p) : undefined;
+    if (p === '' && u === '') {
+      if (parent) (out ??= []).push(['', '']);
+    } else if (parent !== u) (out ??= []).push([p, u]);
   }
+  return out;
+}
+
+/** Code-point order (UTF-8 byte order), which UTF-16 comparison breaks only for characters beyond U+FFFF. */
+function codePointCompare(a: string, b: string): number {
+  if (!/[\uD800-\uDFFF]/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+  const x = [...a].map((c) => c.codePointAt(0)!);
+  const y = [...b].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+function renderElement(el: CElement, apex: [string, string][] | null, exclude: CElement | undefined, extraAttrs: readonly CAttr[]): string {
+  const nsNodes = apex ?? ownNamespaces(el);
   let out = '<' + el.qname;
   if (nsNodes) {
-    if (nsNodes.length > 1) nsNodes.sort(byPrefix);
+    if (nsNodes.length > 1) nsNodes.sort((a, b) => codePointCompare(a[0], b[0]));
     for (const [p, u] of nsNodes) out += (p ? ' xmlns:' + p : ' xmlns') + '="' + escapeAttr(u) + '"';
   }
   let attrs = el.attrs;
   if (extraAttrs.length) attrs = [...attrs, ...extraAttrs];
-  if (attrs.length > 1) attrs = [...attrs].sort(byNsThenLocal);
+  if (attrs.length > 1) attrs = [...attrs].sort((a, b) => (a.ns !== b.ns ? codePointCompare(a.ns, b.ns) : codePointCompare(a.local, b.local)));
   for (const a of attrs) out += ' ' + a.qname + '="' + escapeAttr(a.value) + '"';
   out += '>';
   for (const c of el.children) {
     if (c.kind === 'text') out += escapeText(c.value);
     else if (c.kind === 'element') {
-      if (c !== exclude) out += renderElement(c, el.scope, exclude, []);
+      if (c !== exclude) out += renderElement(c, null, exclude, []);
     } else out += renderPi(c);
   }
   return out + '</' + el.qname + '>';
