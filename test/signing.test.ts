@@ -16,7 +16,7 @@ import { exportPrivateKey, generateKey } from '../src/signing/keys.js';
 import { certificatePem, issueCertificate } from '../src/signing/x509.js';
 import { createSignatureCheck } from '../src/signing/intake.js';
 import { parseXmlSubmission } from '../src/clearance/parse.js';
-import type { Keystore } from '../src/signing/keystore.js';
+import { createKeystore, type Keystore } from '../src/signing/keystore.js';
 
 let platform: Platform;
 let app: FastifyInstance;
@@ -114,6 +114,27 @@ describe('declarations leave signed', () => {
     const after = (await status('inventory', order.match.inventoryId)).json();
     expect(after.state).toBe('closed');
     expect(after.history.find((h: { to: string; from: string }) => h.to === 'sent' && h.from === 'send_failed').cause.message.en).toContain('(RSA-SHA1)');
+  });
+});
+
+describe('a key the platform cannot open', () => {
+  it('holds that declarant\'s lists with the reason and keeps sending everyone else\'s', async () => {
+    for (const k of (await app.inject({ url: keysUrl(parties.ebc), headers: auth(admin) })).json()) {
+      if (k.active) await app.inject({ method: 'DELETE', url: `${keysUrl(parties.ebc)}/${k.id}`, headers: auth(admin) });
+    }
+    // Stored under another keystore secret (a CLI run without the server's SILKGATE_KEYSTORE_SECRET).
+    const elsewhere = createKeystore({ store: platform.store, secret: 'another secret, not the server one' });
+    await elsewhere.generate(parties.ebc.id, 'sm2', { CN: 'x' }, 'test');
+    const x = parcel(parties);
+    const inv = await fileParcel(x);
+    expect(inv.state).toBe('send_failed');
+    expect(inv.history.find((h: { to: string }) => h.to === 'send_failed').cause.message.en).toContain('could not be decrypted');
+    const order = (await status('order', `${parties.ebp.customsCode}:${x.orderNo}`)).json();
+    expect(order.receipts.length).toBeGreaterThan(0);
+    // Retire the key it cannot open; the tests that follow register their own.
+    for (const k of (await app.inject({ url: keysUrl(parties.ebc), headers: auth(admin) })).json()) {
+      if (k.active) await app.inject({ method: 'DELETE', url: `${keysUrl(parties.ebc)}/${k.id}`, headers: auth(admin) });
+    }
   });
 });
 

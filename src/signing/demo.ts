@@ -7,7 +7,9 @@ import type { Keystore } from './keystore.js';
 export async function provisionDemoKeys(keystore: Keystore, enterprises: readonly Enterprise[], actor: string): Promise<number> {
   let made = 0;
   for (const e of enterprises) {
-    if (await keystore.signingMaterial(e.id)) continue;
+    // A key that exists but cannot be opened (another keystore secret) is not replaced behind anyone's back.
+    const has = await keystore.signingMaterial(e.id).then((m) => m !== undefined, () => true);
+    if (has) continue;
     await keystore.generate(e.id, 'sm2', { CN: e.nameZh, O: e.uscc }, actor);
     made++;
   }

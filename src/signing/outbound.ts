@@ -27,9 +27,11 @@ export function createOutboundSigner(keystore: Keystore): OutboundSigner {
       // Already signed by its filer (forwarded exactly as received), or not to be signed at all.
       if (message.xml !== undefined || !mustSign(message.messageType)) return { message };
       const type = message.messageType.replace('Message', '');
-      const material = await keystore.signingMaterial(enterprise.id);
-      if (!material) return { held: { key: 'SIGNING_NO_KEY', params: { enterprise: enterprise.name, type, id: enterprise.id } } };
       try {
+        // A key that cannot be opened (another keystore secret, a damaged row) holds this
+        // enterprise's declarations with the reason; it never stops the others'.
+        const material = await keystore.signingMaterial(enterprise.id);
+        if (!material) return { held: { key: 'SIGNING_NO_KEY', params: { enterprise: enterprise.name, type, id: enterprise.id } } };
         const xml = await signXml(writeMessage(message.messageType, message.model), createSoftwareSigner(material.key, material.certificate));
         return { message: { ...message, xml }, signedWith: { keyName: material.certificate.serial, algorithm: material.key.algorithm === 'sm2' ? 'SM2-SM3' : 'RSA-SHA1' } };
       } catch (err) {

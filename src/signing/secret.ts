@@ -12,7 +12,7 @@ export function keystoreSecret(config: Config): string {
   const dir = config.database.kind === 'sqlite' ? dirname(config.database.file) : config.dataDir;
   const file = join(dir, 'keystore-secret');
   try {
-    return readFileSync(file, 'utf8').trim();
+    return checked(readFileSync(file, 'utf8').trim(), file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -23,7 +23,13 @@ export function keystoreSecret(config: Config): string {
     writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
     return secret;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return checked(readFileSync(file, 'utf8').trim(), file);
     throw err;
   }
+}
+
+/** An empty or short secret file would store keys barely protected: refuse to start with it. */
+function checked(secret: string, file: string): string {
+  if (secret.length < 24) throw new Error(`the keystore secret in ${file} is shorter than 24 characters: restore the file, or set SILKGATE_KEYSTORE_SECRET`);
+  return secret;
 }
