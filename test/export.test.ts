@@ -152,4 +152,30 @@ describe('export 9610 over HTTP', () => {
     expect(r.json().receipts[0]).toMatchObject({ status: 'refused', returnStatus: '-1' });
     expect(r.json().receipts[0].returnInfo['zh-CN']).toContain(x.logisticsNo);
   });
+
+  it('a 总分单 held for the broker\'s signing key and withdrawn meanwhile is not sent once a key comes', async () => {
+    const x = exportParcel();
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) await post(by, type, model);
+    await platform.pipeline.drain();
+    const keys = () => platform.keystore.list(broker.id);
+    for (const k of await keys()) if (k.active) await platform.keystore.deactivate(broker.id, k.id);
+    const bill = x.transport('WayBill', broker) as { WayBill: { WayBillHead: Record<string, string> }[] };
+    expect((await post(broker, 'CEB607Message', bill)).json().receipts[0].status).toBe('accepted');
+    await platform.pipeline.drain();
+    const withdrawn = structuredClone(bill);
+    Object.assign(withdrawn.WayBill[0]!.WayBillHead, { guid: newGuid(), appType: '3' });
+    (withdrawn as { guid: string }).guid = newGuid();
+    expect((await post(broker, 'CEB607Message', withdrawn)).json().receipts[0].status).toBe('accepted');
+    const sent: string[] = [];
+    const send = platform.gateway.send.bind(platform.gateway);
+    platform.gateway.send = async (ms) => { sent.push(...ms.map((m) => m.messageType)); return send(ms); };
+    try {
+      await platform.keystore.generate(broker.id, 'sm2', { CN: broker.nameZh }, 'test');
+      await platform.pipeline.retryHeld();
+      await platform.pipeline.drain();
+    } finally {
+      platform.gateway.send = send;
+    }
+    expect(sent).not.toContain('CEB607Message');
+  });
 });

@@ -887,7 +887,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const subjects = x.ids.map((id) => forwarded.get(id)).filter((r): r is repo.DocumentSubject => !!r && (r.state === 'received' || r.state === 'send_failed'));
       const filer = x.enterpriseId ?? subjects[0]?.enterprise_id;
       const outcome = await signFor(filer, { messageType: x.messageType, direction: x.direction, model: x.model, senderId: x.senderId, ...(x.xml !== undefined ? { xml: x.xml } : {}) });
-      if ('held' in outcome) hold(x);
+      // Held documents come back by id and are rebuilt from their rows then: a change or a
+      // withdrawal in the meantime is what goes (or nothing), never this round's snapshot.
+      if ('held' in outcome) {
+        if (subjects.length) hold({ kind: 'resend-documents', ids: subjects.map((r) => r.id) });
+      }
       else messages.push(outcome.message);
       for (const r of subjects) mark('document', r, r.doc_key, outcome);
     }
@@ -925,6 +929,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await db.transaction().execute(async (trx) => {
         await repo.setStates(trx, 'ceb_documents', new Map([...docChanges.keys()].map((id) => [id, 'send_failed'])), iso);
         await repo.setStates(trx, 'inventories', new Map([...invChanges.keys()].map((id) => [id, 'send_failed'])), iso);
+        // The postponed jobs below take their held subjects up again: this round's held copies would double them.
+        await repo.deleteJobs(trx, held.map((h) => h.id));
         await flushEvents(trx, failed);
       });
       for (const job of jobs) {
