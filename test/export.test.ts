@@ -164,7 +164,7 @@ describe('export 9610 over HTTP', () => {
     await platform.pipeline.drain();
     const withdrawn = structuredClone(bill);
     Object.assign(withdrawn.WayBill[0]!.WayBillHead, { guid: newGuid(), appType: '3' });
-    (withdrawn as { guid: string }).guid = newGuid();
+    (withdrawn as unknown as { guid: string }).guid = newGuid();
     expect((await post(broker, 'CEB607Message', withdrawn)).json().receipts[0].status).toBe('accepted');
     const sent: string[] = [];
     const send = platform.gateway.send.bind(platform.gateway);
