@@ -198,6 +198,17 @@ describe('incoming signed messages', () => {
     expect((await postXml(parties.ebp, env)).statusCode).toBe(200);
   });
 
+  it('refuses a signed message the reader would have to repair (it would reach customs unrepaired)', async () => {
+    const x = parcel(parties);
+    // A field given twice: the tolerant reader keeps the first and warns; signed, the bytes go on as they are.
+    const twice = writeMessage('CEB311Message', x.order).replace(/(<ceb:acturalPaid>[^<]*<\/ceb:acturalPaid>)/, '$1<ceb:acturalPaid>1.00</ceb:acturalPaid>');
+    const r = await postXml(parties.ebp, signXmlWithKey(twice, key, cert));
+    expect(r.statusCode).toBe(400);
+    expect((await status('order', `${parties.ebp.customsCode}:${x.orderNo}`)).statusCode).toBe(404);
+    // Unsigned, the same message is read tolerantly as before.
+    expect((await postXml(parties.ebp, twice)).statusCode).toBe(200);
+  });
+
   it.each([
     ['a changed byte of content', (s: string) => s.replace('<ceb:orderNo>', '<ceb:orderNo>X'), 'SIGNATURE_INVALID'],
     ['a certificate not registered to the sender', (s: string) => {

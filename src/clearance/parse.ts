@@ -22,6 +22,9 @@ function accept(result: ReadResult, original: string, envelopeSender?: string, x
   if (!result.valid || !result.message || !result.messageType) throw new IntakeRefused(result.errors, original, result.messageType);
   // The signature covers the message exactly as received, so those bytes travel with a signed one.
   const signed = xml !== undefined && result.message.Signature !== undefined;
+  // A signed message goes on byte for byte, so it must say exactly what was checked: a defect the
+  // tolerant reader repaired (a repeated field, a misplaced element) would reach customs unrepaired.
+  if (signed && result.warnings.length) throw new IntakeRefused(result.warnings, original, result.messageType);
   return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}), ...(signed ? { signedXml: xml } : {}) };
 }
 

@@ -856,6 +856,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       | { kind: 'inventories'; ids: string[] }
       | { kind: 'resend-documents'; ids: string[] };
     const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
+    const heldBefore = new Set(jobs.flatMap((j, i) => (j.last_error === repo.HELD_FOR_KEY ? payloads[i]!.ids : [])));
     const p: Pending = pending();
     const docChanges = new Map<string, string>();
     const invChanges = new Map<string, string>();
@@ -869,8 +870,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     type Subject = { id: string; state: string; message_type: string; audience: string };
     const mark = (subject: SubjectKind, r: Subject, key: string, o: SignOutcome) => {
       if ('held' in o) {
-        // Held again while already waiting: nothing new to tell.
-        if (r.state === 'send_failed') return;
+        // Held again by a job that was itself held: nothing new to tell. Held for the first time
+        // (also after a failed send or an unanswered resend), the reason is told.
+        if (r.state === 'send_failed' && heldBefore.has(r.id)) return;
         (subject === 'document' ? docChanges : invChanges).set(r.id, 'send_failed');
         event(p, subject, r.id, r.message_type, key, r.state, 'send_failed', 'platform', 'send_failed', o.held, JSON.parse(r.audience), iso);
         return;

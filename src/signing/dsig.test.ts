@@ -133,6 +133,9 @@ describe('placement and signers', () => {
     expect(verifyXml(signed.replace(URI.sm2sm3, 'http://www.w3.org/2000/09/xmldsig#dsa-sha1'))).toMatchObject({ valid: false, reason: 'unsupported-algorithm' });
     expect(verifyXml(signed.replace(URI.c14n, 'http://www.w3.org/2001/10/xml-exc-c14n#'))).toMatchObject({ valid: false, reason: 'unsupported-algorithm' });
     expect(verifyXml(signed.replace('<ds:Reference URI="">', '<ds:Reference URI="#x">'))).toMatchObject({ valid: false, reason: 'unsupported-algorithm' });
+    // The digest goes with the signature method; a transform must name its algorithm.
+    expect(verifyXml(signed.replace(URI.sm3, URI.sha1))).toMatchObject({ valid: false, reason: 'unsupported-algorithm' });
+    expect(verifyXml(signed.replace('</ds:Transforms>', '<ds:Transform></ds:Transform></ds:Transforms>'))).toMatchObject({ valid: false, reason: 'unsupported-algorithm' });
     expect(verifyXml(signed.replace('金义', '金华'))).toMatchObject({ valid: false, reason: 'digest-mismatch' });
     expect(verifyXml(signed.replace(/<ds:X509Certificate>[^<]+/, `<ds:X509Certificate>${Buffer.from(rsaCert.der).toString('base64')}`))).toMatchObject({ valid: false, reason: 'signature-mismatch' });
     const other = issueCertificate({ subject: { CN: 'someone else' }, key: generateKey('sm2') });

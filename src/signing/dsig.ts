@@ -166,11 +166,13 @@ export function verifyXml(xml: string | Uint8Array): VerifyReport {
   if (uri !== '') return fail('unsupported-algorithm', `the reference must cover the whole message (URI=""), found ${uri === undefined ? 'no URI' : `URI="${uri}"`}`, { algorithm });
   const transforms = (el(ref, 'Transforms')?.children ?? []).filter((c): c is CElement => c.kind === 'element').map(algorithmOf);
   if (!transforms.includes(URI.enveloped)) return fail('unsupported-algorithm', 'the enveloped-signature transform is missing', { algorithm });
-  const other = transforms.find((t) => t !== URI.enveloped && t !== URI.c14n);
-  if (other !== undefined) return fail('unsupported-algorithm', `transform ${other ?? '(none)'} is not supported`, { algorithm });
+  const other = transforms.findIndex((t) => t !== URI.enveloped && t !== URI.c14n);
+  if (other >= 0) return fail('unsupported-algorithm', `transform ${transforms[other] ?? '(without Algorithm)'} is not supported`, { algorithm });
   const digestUri = algorithmOf(el(ref, 'DigestMethod'));
   const digestAlgorithm = digestUri ? DIGEST_METHODS[digestUri] : undefined;
   if (!digestAlgorithm) return fail('unsupported-algorithm', `digest method ${digestUri ?? '(none)'} is neither ${URI.sm3} nor ${URI.sha1}`, { algorithm });
+  // The spec pairs them (§6.2.1.2–3): SM2-SM3 with SM3, RSA-SHA1 with SHA-1.
+  if (digestAlgorithm !== METHODS[algorithm].hash) return fail('unsupported-algorithm', `digest method ${digestUri} does not go with signature method ${sigMethod}`, { algorithm, digestAlgorithm });
   const digestEl = el(ref, 'DigestValue');
   const valueEl = el(sig, 'SignatureValue');
   const certEl = el(el(el(sig, 'KeyInfo'), 'X509Data'), 'X509Certificate');

@@ -42,7 +42,12 @@ export function importPrivateKey(input: string | Uint8Array, passphrase?: string
     } catch (e) {
       throw new KeyError('passphrase', `the private key could not be decrypted (wrong passphrase?): ${(e as Error).message}`);
     }
-    return fromKeyObject(key);
+    try {
+      return fromKeyObject(key);
+    } catch (e) {
+      if (e instanceof KeyError) throw e;
+      throw new KeyError('malformed', `the private key could not be read: ${(e as Error).message}`);
+    }
   }
   try {
     if (text.includes('-----BEGIN EC PRIVATE KEY-----')) return sm2FromSec1(fromPem(text, 'EC PRIVATE KEY'), undefined);

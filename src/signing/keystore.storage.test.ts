@@ -67,6 +67,12 @@ describe.each(adapters)('keystore on %s', (adapter) => {
     await keystore.add(e.id, { certificate: certificatePem(cert) }, 'test');
     const before = (await keystore.list(e.id)).length;
     await expect(keystore.add(e.id, { certificate: certificatePem(cert) }, 'test')).rejects.toMatchObject({ code: 'SIGNING_CERT_DUPLICATE' });
+    // Deactivated, the same certificate can be registered again: it comes back, now with its key.
+    const entry = (await keystore.list(e.id)).find((k) => k.fingerprint === cert.fingerprint)!;
+    await keystore.deactivate(e.id, entry.id);
+    const back = await keystore.add(e.id, { certificate: certificatePem(cert), privateKey: exportPrivateKey(key) }, 'test');
+    expect(back).toMatchObject({ id: entry.id, active: true, platformSigns: true });
+    expect(await keystore.isRegistered(e.id, cert.fingerprint)).toBe(true);
     await expect(keystore.add('no-such-enterprise', { certificate: certificatePem(issueCertificate({ subject: { CN: 'x' }, key })) }, 'test')).rejects.toMatchObject({ code: 'ENTERPRISE_NOT_FOUND' });
     expect((await keystore.list(e.id)).length).toBe(before);
   });

@@ -91,8 +91,17 @@ export function createKeystore({ store, secret, now = () => new Date(), cacheMs 
       fingerprint: cert.fingerprint, certificate: Buffer.from(cert.der).toString('base64'),
       private_key: key ? exportPrivateKey(key, secret) : null, source, active: 1, created_by: actor, created_at: at, updated_at: at,
     };
-    const dup = await db.selectFrom('signing_keys').select('id').where('enterprise_id', '=', enterpriseId).where('fingerprint', '=', cert.fingerprint).executeTakeFirst();
-    if (dup) throw conflict('SIGNING_CERT_DUPLICATE', { value: dup.id });
+    const dup = await db.selectFrom('signing_keys').selectAll().where('enterprise_id', '=', enterpriseId).where('fingerprint', '=', cert.fingerprint).executeTakeFirst();
+    if (dup?.active === 1) throw conflict('SIGNING_CERT_DUPLICATE', { value: dup.id });
+    if (dup) {
+      // A deactivated certificate registered again comes back (with the key given now, if any).
+      const back = { active: 1, updated_at: at, ...(row.private_key ? { private_key: row.private_key } : {}) };
+      await db.updateTable('signing_keys').set(back).where('id', '=', dup.id).execute();
+      forget(enterpriseId);
+      const entry = toEntry({ ...dup, ...back });
+      if (entry.platformSigns) onSigningKey?.(enterpriseId);
+      return entry;
+    }
     try {
       await db.insertInto('signing_keys').values(row).execute();
     } catch (err) {
