@@ -49,6 +49,18 @@ describe('POST /api/v1/tax/quote', () => {
     const stranger = await quote(other, m);
     expect(stranger.json().lists[0]).toMatchObject({ status: 'quoted', rule: 'cbec-single-item-full' });
     expect(stranger.json().lists[0].warnings.join(' ')).toContain('year-to-date');
+
+    // The year-to-date view: the platform the buyer ordered through and the agencies see it, no one else.
+    const buyer = (x.order.Order as { OrderHead: { buyerIdNumber: string } }[])[0]!.OrderHead.buyerIdNumber;
+    const url = `/api/v1/buyers/quota?idType=1&idNumber=${buyer}&year=2026`;
+    const mine = await app.inject({ url, headers: auth(parties.ebp) });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toMatchObject({ year: 2026, limit: '26000.00', used: '320.00', released: '320.00', pending: '0.00', remaining: '25680.00' });
+    expect(mine.json().parcels).toEqual([expect.objectContaining({ orderNo: x.orderNo, value: '320.00', listState: 'closed' })]);
+    expect((await app.inject({ url, headers: { authorization: `Bearer ${harness.admin}` } })).json().used).toBe('320.00');
+    const refused = await app.inject({ url, headers: auth(other) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('QUOTA_FORBIDDEN');
   });
 
   it('matching checks the order\'s taxTotal against the engine (9.1 % of 320 = 29.12, not 20.00)', async () => {

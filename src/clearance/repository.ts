@@ -239,3 +239,11 @@ export async function receiptsOf(db: Db, subjectId: string): Promise<ReceiptRow[
 export async function eventsOf(db: Db, subjectId: string): Promise<EventRow[]> {
   return db.selectFrom('clearance_events').selectAll().where('subject_id', '=', subjectId).orderBy('n').orderBy('at').execute();
 }
+
+/** A buyer's matched parcels of a year with their value and where their list stands (the quota's year-to-date view). */
+export async function buyerYear(db: Db, buyer: string, year: number) {
+  return db.selectFrom('parcels').leftJoin('inventories', 'inventories.id', 'parcels.inventory_id')
+    .select(['parcels.order_key', 'parcels.order_no', 'parcels.value_fen', 'parcels.decided_at', 'inventories.state as list_state', 'inventories.invt_no'])
+    .where('parcels.buyer_key', '=', buyer).where('parcels.year', '=', year).where('parcels.state', '=', 'matched')
+    .orderBy('parcels.decided_at').execute();
+}

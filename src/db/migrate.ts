@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_webhooks.js';
 import * as m0004 from './migrations/0004_signing.js';
 import * as m0005 from './migrations/0005_signed_lists.js';
 import * as m0006 from './migrations/0006_product_records.js';
+import * as m0007 from './migrations/0007_buyer_index.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_signing': m0004,
   '0005_signed_lists': m0005,
   '0006_product_records': m0006,
+  '0007_buyer_index': m0007,
 };
 
 /**

@@ -1,6 +1,10 @@
 // POST /api/v1/tax/quote: the comprehensive tax of the lists in a CEB621 (XML, DxpMsg or JSON),
 // with the buyer's year-to-date total from the clearance quota ledger when the caller may know it.
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { fenToYuan } from '../kernel/money.js';
+import { ANNUAL_LIMIT_FEN, SINGLE_LIMIT_FEN } from './compute.js';
 import { requirePrincipal } from '../http/auth.js';
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { AppError } from '../kernel/errors.js';
@@ -14,6 +18,36 @@ import type { RegistryService } from '../registry/index.js';
 import { quoteInventory, quoteOrder, type ProductFacts, type RateTable } from './index.js';
 
 export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable }): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/v1/buyers/quota', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }],
+      summary: 'A buyer\'s personal annual quota (26,000 per calendar year): used, of it released by customs and still pending, remaining, with the parcels',
+      description: 'For agencies (operator token) and for the platforms the buyer ordered through; other enterprises are refused.',
+      querystring: Type.Object({
+        idType: Type.String({ pattern: '^\\d$', default: '1' }), idNumber: Type.String({ minLength: 1, maxLength: 60 }),
+        year: Type.Optional(Type.Integer({ minimum: 2016, maximum: 2100 })),
+      }),
+    },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    const { idType, idNumber } = request.query;
+    const year = request.query.year ?? Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+    const key = buyerKey(idType, idNumber);
+    const parcels = await clearance.buyerYear(deps.store.db, key, year);
+    if (p.kind === 'enterprise') {
+      const me = await deps.registry.get(p.enterpriseId);
+      const code = me.customsCode ?? me.uscc;
+      if (!me.roles.includes('ebp') || !parcels.some((x) => x.order_key.split('|')[1] === code)) throw new AppError('forbidden', 'QUOTA_FORBIDDEN');
+    }
+    const used = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
+    const released = parcels.filter((x) => x.list_state === 'released' || x.list_state === 'closed').reduce((t, x) => t + Number(x.value_fen ?? 0), 0);
+    return {
+      year, limit: fenToYuan(ANNUAL_LIMIT_FEN), singleLimit: fenToYuan(SINGLE_LIMIT_FEN),
+      used: fenToYuan(used), released: fenToYuan(released), pending: fenToYuan(Math.max(0, used - released)), remaining: fenToYuan(Math.max(0, ANNUAL_LIMIT_FEN - used)),
+      parcels: parcels.map((x) => ({ orderNo: x.order_no, value: fenToYuan(Number(x.value_fen ?? 0)), listState: x.list_state ?? null, invtNo: x.invt_no ?? null, decidedAt: x.decided_at })),
+    };
+  });
+
   app.post('/api/v1/tax/quote', {
     schema: {
       tags: ['tax'], security: [{ bearer: [] }],

@@ -192,5 +192,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   PRODUCT_COUNTRY: 'Not a customs country code: {value}',
   PRODUCT_CONTENT: 'contentAmount and contentUnit go together (e.g. 50 and ml)',
   PRODUCT_CSV_EXPECTED: 'Send the product records as CSV (content-type text/csv) with a header line and at least one row',
+  QUOTA_FORBIDDEN: 'A buyer\'s annual quota is shown to agencies and to the platforms the buyer ordered through only',
   // — end signing —
 };

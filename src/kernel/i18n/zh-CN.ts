@@ -190,5 +190,6 @@ export const zhCN = {
   PRODUCT_COUNTRY: '不是海关国别（地区）代码：{value}',
   PRODUCT_CONTENT: 'contentAmount 与 contentUnit 须同时填写（例如 50 与 ml）',
   PRODUCT_CSV_EXPECTED: '请以 CSV（content-type text/csv）提交商品备案：含表头且至少一行',
+  QUOTA_FORBIDDEN: '个人年度额度仅向监管部门和该买家下单的电商平台开放查询',
   // — end signing —
 } as const;
