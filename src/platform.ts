@@ -16,6 +16,8 @@ import { keystoreSecret } from './signing/secret.js';
 import { createOutboundSigner } from './signing/outbound.js';
 import { createSignatureCheck } from './signing/intake.js';
 import { createTaxCheck } from './tax/check.js';
+import { createTaxBills, customsTaxBill, type TaxBills } from './tax/bills.js';
+import { productsOf } from './tax/facts.js';
 import { createPositiveListCheck, loadTaxData, type PositiveList, type RateTable } from './tax/index.js';
 
 export interface Platform {
@@ -33,6 +35,8 @@ export interface Platform {
   readonly taxRates: RateTable;
   /** The 跨境电子商务零售进口商品清单 in force (the seed: the demo catalogue's lines). */
   readonly positiveList: PositiveList;
+  /** Customs' tax bills, reconciled. */
+  readonly taxBills: TaxBills;
   close(): Promise<void>;
 }
 
@@ -51,11 +55,13 @@ export interface PlatformOptions extends OpenOptions {
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const store = await openStore(config.database, options);
   const zone = zoneProfiles[config.zone];
+  const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
+  const products = (ebc: string | undefined) => productsOf(store, ebc);
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
-    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, ...options.simulator }));
+    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), ...options.simulator }));
+  const taxBills = createTaxBills({ store, rates: () => rates, products, ...(options.now ? { now: options.now } : {}) });
   const metrics = createMetrics();
-  const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   // A new key lets the declarations held for it go at once (the pipeline is made below).
   let heldRelease: (() => void) | undefined;
   const keystore = createKeystore({
@@ -68,6 +74,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     signer: createOutboundSigner(keystore),
     verifySignature: createSignatureCheck(keystore, options.now),
     taxCheck: createTaxCheck(() => rates),
+    taxBills,
     positiveList: createPositiveListCheck(() => goods),
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
@@ -89,7 +96,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
-    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, positiveList: goods,
+    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, positiveList: goods, taxBills,
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
     metrics,

@@ -7,6 +7,7 @@ import { inventoryMessage } from './support/ceb-models.js';
 import { ITEM_RECORDS, parcel, type Parties } from './support/parcels.js';
 import type { Inventory } from '../src/ceb/model/import-202205.js';
 import type { Enterprise } from '../src/registry/model.js';
+import { newGuid } from '../src/kernel/ids.js';
 
 let harness: ClearanceHarness;
 let app: FastifyInstance;
@@ -88,6 +89,30 @@ describe('POST /api/v1/tax/quote', () => {
     expect(s.match.state).toBe('mismatched');
     expect(s.match.mismatches).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'positive_list', field: 'OrderList/0/itemNo', found: 'PC-14 8471300000' })]));
     expect(s.match.mismatches.find((m: { rule: string }) => m.rule === 'positive_list').message['zh-CN']).toContain('跨境电子商务零售进口商品清单');
+  });
+
+  it('stores customs\' tax bills, reconciles them against the engine, flags a difference and keeps totals per guarantor', async () => {
+    const bills = (await app.inject({ url: '/api/v1/tax/bills', headers: auth(parties.ebc) })).json();
+    expect(bills.total).toBeGreaterThan(0);
+    const bill = bills.items[0];
+    expect(bill).toMatchObject({ taxTotal: '29.12', computedTaxTotal: '29.12', difference: '0.00', flagged: false, status: '1', assureCode: parties.ebc.customsCode });
+    expect(bill.lines[0]).toMatchObject({ gnum: '1', gcode: '1901101010', taxPrice: '320.00' });
+    // A bill that disagrees with the engine (customs charged 1.00 more VAT) is flagged.
+    await harness.platform.pipeline.receive([{
+      messageType: 'CEB816Message', receivedAt: new Date(),
+      model: { guid: newGuid(), version: '1.0', Tax: [{ TaxHeadRd: { guid: newGuid(), returnTime: '20261127120000000', invtNo: bill.invtNo, taxNo: 'TAX-DIFF-1', customsTax: '0', valueAddedTax: '30.12', consumptionTax: '0', status: '1', assureCode: parties.ebc.customsCode }, TaxListRd: [] }] },
+    }]);
+    const flagged = (await app.inject({ url: '/api/v1/tax/bills?flagged=true', headers: auth(parties.ebc) })).json();
+    expect(flagged.items).toEqual([expect.objectContaining({ taxNo: 'TAX-DIFF-1', taxTotal: '30.12', computedTaxTotal: '29.12', difference: '1.00', flagged: true })]);
+    // CEB818 voids it; void bills leave the running totals.
+    const before = (await app.inject({ url: '/api/v1/tax/bills/totals', headers: auth(parties.ebc) })).json().totals[0];
+    expect(before).toMatchObject({ assureCode: parties.ebc.customsCode, flagged: 1 });
+    await harness.platform.pipeline.receive([{ messageType: 'CEB818Message', receivedAt: new Date(), model: { guid: newGuid(), version: '1.0', Tax: [{ TaxHeadStatus: { guid: newGuid(), returnTime: '20261127130000000', invtNo: bill.invtNo, taxNo: 'TAX-DIFF-1', status: '3' } }] } }]);
+    const after = (await app.inject({ url: '/api/v1/tax/bills/totals', headers: auth(parties.ebc) })).json().totals[0];
+    expect(after.bills).toBe(before.bills - 1);
+    expect(Number(after.valueAddedTax)).toBeCloseTo(Number(before.valueAddedTax) - 30.12, 2);
+    // Enterprises the bills do not name see none of them.
+    expect((await app.inject({ url: '/api/v1/tax/bills', headers: auth(other) })).json().total).toBe(0);
   });
 
   it('takes inventory lists and orders only', async () => {

@@ -78,6 +78,8 @@ export interface PipelineDeps {
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The order's taxTotal against the tax engine (a mismatch, or nothing when it agrees or cannot tell). */
   readonly taxCheck?: TaxCheck;
+  /** Where customs' tax bills (CEB816/818) go. */
+  readonly taxBills?: { receive(messageType: string, model: Model): Promise<number> };
   /** The goods against the positive list in force (not on it, or beyond a remark). */
   readonly positiveList?: PositiveListCheck;
   /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
@@ -1050,7 +1052,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const iso = at.toISOString();
     interface R { type: string; entity: Head; key: string; subject: 'document' | 'inventory'; receivedAt: string }
     const items: R[] = [];
+    const taxMessages: InboundReceipt[] = [];
     for (const r of receipts) {
+      // Tax bills and their status go to the tax engine's ledger, after the lists' receipts of the
+      // same batch (a bill names the list by the invtNo its 800 receipt brings).
+      if (r.messageType === 'CEB816Message' || r.messageType === 'CEB818Message') {
+        taxMessages.push(r);
+        continue;
+      }
       if (r.messageType === 'CEB622Message' || r.messageType === 'CEB604Message') {
         for (const e of (r.model.InventoryReturn as Head[] | undefined) ?? []) items.push({ type: r.messageType, entity: e, key: str(e.copNo), subject: 'inventory', receivedAt: r.receivedAt.toISOString() });
         continue;
@@ -1121,6 +1130,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await repo.addQuotas(trx, giveBack);
       await flushEvents(trx, p);
     });
+    for (const r of taxMessages) {
+      if (deps.taxBills) await deps.taxBills.receive(r.messageType, r.model);
+      else deps.log?.warn({ type: r.messageType }, 'tax bill received without a tax ledger; not stored');
+    }
   }
 
   // ---------------------------------------------------------------- item records

@@ -4,5 +4,6 @@ import type { RegistryTables } from '../registry/table.js';
 import type { WebhookTables } from '../clearance/webhooks/table.js';
 import type { ClearanceTables } from '../clearance/table.js';
 import type { SigningTables } from '../signing/table.js';
+import type { TaxTables } from '../tax/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables {}

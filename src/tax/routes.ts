@@ -15,9 +15,38 @@ import { buyerKey } from '../clearance/pipeline.js';
 import * as clearance from '../clearance/repository.js';
 import type { Store } from '../db/store.js';
 import type { RegistryService } from '../registry/index.js';
-import { quoteInventory, quoteOrder, type ProductFacts, type RateTable } from './index.js';
+import { quoteInventory, quoteOrder, type RateTable } from './index.js';
+import { productsOf } from './facts.js';
+import type { TaxBills } from './bills.js';
+export { productsOf } from './facts.js';
 
-export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable }): void {
+export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills }): void {
+  const codeOf = async (p: ReturnType<typeof requirePrincipal>) => {
+    if (p.kind !== 'enterprise') return undefined;
+    const me = await deps.registry.get(p.enterpriseId);
+    return me.customsCode ?? me.uscc;
+  };
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/v1/tax/bills', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }],
+      summary: 'Customs\' tax bills (CEB816) with their reconciliation against the engine (computedTaxTotal, difference, flagged), newest first',
+      querystring: Type.Object({
+        flagged: Type.Optional(Type.Boolean()), assureCode: Type.Optional(Type.String({ maxLength: 64 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      }),
+    },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    const { flagged, assureCode, limit = 50, offset = 0 } = request.query;
+    return deps.bills.list(p, await codeOf(p), { ...(flagged !== undefined ? { flagged } : {}), ...(assureCode ? { assureCode } : {}), limit, offset });
+  });
+  app.get('/api/v1/tax/bills/totals', {
+    schema: { tags: ['tax'], security: [{ bearer: [] }], summary: 'Running totals of the tax bills per guaranteeing enterprise (assureCode, 代收代缴); void bills left out' },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    return { totals: await deps.bills.totals(p, await codeOf(p)) };
+  });
+
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/v1/buyers/quota', {
     schema: {
       tags: ['tax'], security: [{ bearer: [] }],
@@ -99,15 +128,4 @@ function readList(body: unknown): { messageType: string | undefined; model: Mode
   const errors = (read?.errors ?? []).filter((e) => !e.path.startsWith('/Signature'));
   if (!read?.message || errors.length) throw new IntakeRefused(errors, original, read?.messageType);
   return { messageType: read.messageType, model: read.message };
-}
-
-/** The e-commerce enterprise's product records as the quote needs them. */
-export async function productsOf(store: Store, ebcCode: string | undefined): Promise<(itemNo: string) => ProductFacts | undefined> {
-  if (!ebcCode) return () => undefined;
-  const rows = await clearance.itemRecords(store.db, [ebcCode]);
-  const byItem = new Map(rows.map((r) => [r.item_no, {
-    gcode: r.gcode, unit1: r.unit1, qty1PerUnit: r.qty1_per_unit, unit2: r.unit2, qty2PerUnit: r.qty2_per_unit,
-    ...(r.content_amount && r.content_unit ? { content: { amount: r.content_amount, unit: r.content_unit as 'ml' | 'g' | 'piece' } } : {}),
-  } satisfies ProductFacts]));
-  return (itemNo) => byItem.get(itemNo);
 }

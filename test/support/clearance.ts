@@ -7,6 +7,8 @@ import { buildApp } from '../../src/http/server.js';
 import { demoEnterprises } from '../../src/zone/demo.js';
 import { createCustomsSimulator } from '../../src/clearance/gateway/simulator.js';
 import type { Enterprise } from '../../src/registry/model.js';
+import { customsTaxBill } from '../../src/tax/bills.js';
+import { productsOf } from '../../src/tax/facts.js';
 import { provisionDemoKeys } from '../../src/signing/demo.js';
 
 export interface ClearanceHarness {
@@ -21,8 +23,12 @@ export interface ClearanceHarness {
 }
 
 export async function startClearance(): Promise<ClearanceHarness> {
-  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, verifySignatures: true, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
+  // Customs taxes released lists with the platform's own tables (bound once the platform exists).
+  let ref: Platform | undefined;
+  const taxBill = customsTaxBill(() => ref!.taxRates, (ebc) => productsOf(ref!.store, ebc));
+  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, verifySignatures: true, taxBill, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
   const platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
+  ref = platform;
   const app = await buildApp(platform);
   await platform.pipeline.start();
   const admin = (await platform.registry.ensureAdminToken())!;

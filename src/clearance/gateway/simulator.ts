@@ -43,7 +43,19 @@ export interface SimulatorOptions {
    * customs does: unsigned or invalid → CEB900 with DXP 1001 (costs a verification per message).
    */
   readonly verifySignatures?: boolean;
+  /**
+   * Customs' tax for a released import list, for its electronic tax bill (CEB816, sent with 800);
+   * undefined (or no function): no bill. Taxes in yuan with two decimals.
+   */
+  readonly taxBill?: (inventory: Inventory) => Promise<TaxBillFigures | undefined>;
   readonly now?: () => Date;
+}
+
+export interface TaxBillFigures {
+  readonly customsTax: string;
+  readonly valueAddedTax: string;
+  readonly consumptionTax: string;
+  readonly lines: readonly { gnum: string; gcode: string; taxPrice: string; customsTax: string; valueAddedTax: string; consumptionTax: string }[];
 }
 
 export const DEFAULT_SHARES: SimulatorShares = { reject: 0.01, review: 0.03, inspect: 0.02, detain: 0.002, returned: 0.001 };
@@ -198,37 +210,59 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
     });
   }
 
-  function inventoryReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+  function inventoryReceipts(m: OutboundMessage, at: Date, bills: ReadonlyMap<string, TaxBillFigures> = new Map()): InboundReceipt[][] {
     const echo = (h: Record<string, string>, preNo: string) => ({
       guid: h.guid, customsCode: h.customsCode, ebpCode: h.ebpCode, ebcCode: h.ebcCode, agentCode: h.agentCode, copNo: h.copNo, preNo,
     });
-    return listReceipts(m, at, 'CEB622Message', 'I', echo, (model, h, receipt) => {
-      const inv = model as unknown as Inventory;
-      receipt(0, '2', '新增申报成功');
-      // Customs' own limit checks on the list (cbec-rules.md §3.1).
-      const value = unitsToFen(inv.InventoryList.reduce((s, l) => s + (units(l.totalPrice) ?? 0n), 0n) + (units(h.freight) ?? 0n) + (units(h.insuredFee) ?? 0n));
-      const single = inv.InventoryList.length === 1 && units(inv.InventoryList[0]!.qty) === 100000n;
-      const buyer = createHash('sha256').update(h.buyerIdNumber!).digest('base64url');
-      const used = ledger.get(buyer) ?? 0;
-      if (value > SINGLE_LIMIT_FEN && !single) { receipt(1, '-621005', `清单[${h.copNo}]的购买金额超过单笔限额[5000]`); return; }
-      if (used + value > ANNUAL_LIMIT_FEN) { receipt(1, '-621018', `清单[${h.copNo}]中购买人[${h.buyerName}]已用购买额度为[${(used / 100).toFixed(2)}]，本次购买将超过年度限额[26000]`); return; }
-      receipt(1, '3', '发送海关成功');
-      const roll = rand();
-      let i = 2;
-      if (roll < shares.reject) { receipt(i, '100', '海关退单：申报要素不全'); return; }
-      receipt(i++, '120', '海关入库', true);
-      ledger.set(buyer, used + value);
-      let r = roll - shares.reject;
-      if (r < shares.detain) { receipt(i, ['501', '502', '503', '599'][Math.floor(rand() * 4)]!, '扣留'); return; }
-      r -= shares.detain;
-      if (r < shares.returned) {
-        receipt(i++, '500', '查验');
-        receipt(i, '700', '退运');
-        ledger.set(buyer, used);
-        return;
-      }
-      receipt(release(receipt, i, r - shares.returned), '899', '结关', true);
+    // Tax bills go out with the release (800): step index → bills of that step.
+    const taxed = new Map<number, Model[]>();
+    const steps = listReceipts(m, at, 'CEB622Message', 'I', echo, (model, h, receipt, _base, invtNo) => {
+      const bill = bills.get(h.copNo ?? '');
+      const write: Write = (i, status, info, withInvt) => {
+        receipt(i, status, info, withInvt);
+        if (status === '800' && bill) {
+          (taxed.get(i) ?? taxed.set(i, []).get(i)!).push({
+            TaxHeadRd: {
+              guid: newGuid(), returnTime: returnTime(at, i), invtNo, taxNo: `${invtNo}01`, customsTax: bill.customsTax, valueAddedTax: bill.valueAddedTax,
+              consumptionTax: bill.consumptionTax, status: '1', assureCode: h.assureCode, ebcCode: h.ebcCode, logisticsCode: h.logisticsCode, agentCode: h.agentCode, customsCode: h.customsCode,
+            },
+            TaxListRd: bill.lines.map((l) => ({ ...l })),
+          });
+        }
+      };
+      walkImport(model, h, write);
     });
+    for (const [i, tax] of taxed) (steps[i] ??= []).push({ messageType: 'CEB816Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', Tax: tax } });
+    return steps;
+  }
+
+  /** One import list's answers: customs' own limit checks, then 120 and the release path by the shares. */
+  function walkImport(model: Model, h: Record<string, string>, receipt: Write): void {
+    const inv = model as unknown as Inventory;
+    receipt(0, '2', '新增申报成功');
+    // Customs' own limit checks on the list (cbec-rules.md §3.1).
+    const value = unitsToFen(inv.InventoryList.reduce((s, l) => s + (units(l.totalPrice) ?? 0n), 0n) + (units(h.freight) ?? 0n) + (units(h.insuredFee) ?? 0n));
+    const single = inv.InventoryList.length === 1 && units(inv.InventoryList[0]!.qty) === 100000n;
+    const buyer = createHash('sha256').update(h.buyerIdNumber!).digest('base64url');
+    const used = ledger.get(buyer) ?? 0;
+    if (value > SINGLE_LIMIT_FEN && !single) { receipt(1, '-621005', `清单[${h.copNo}]的购买金额超过单笔限额[5000]`); return; }
+    if (used + value > ANNUAL_LIMIT_FEN) { receipt(1, '-621018', `清单[${h.copNo}]中购买人[${h.buyerName}]已用购买额度为[${(used / 100).toFixed(2)}]，本次购买将超过年度限额[26000]`); return; }
+    receipt(1, '3', '发送海关成功');
+    const roll = rand();
+    let i = 2;
+    if (roll < shares.reject) { receipt(i, '100', '海关退单：申报要素不全'); return; }
+    receipt(i++, '120', '海关入库', true);
+    ledger.set(buyer, used + value);
+    let r = roll - shares.reject;
+    if (r < shares.detain) { receipt(i, ['501', '502', '503', '599'][Math.floor(rand() * 4)]!, '扣留'); return; }
+    r -= shares.detain;
+    if (r < shares.returned) {
+      receipt(i++, '500', '查验');
+      receipt(i, '700', '退运');
+      ledger.set(buyer, used);
+      return;
+    }
+    receipt(release(receipt, i, r - shares.returned), '899', '结关', true);
   }
 
   function formatReceipt(m: OutboundMessage, at: Date, problems: string): InboundReceipt {
@@ -260,7 +294,14 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
             continue;
           }
         }
-        const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at)
+        const bills = new Map<string, TaxBillFigures>();
+        if (options.taxBill && m.messageType === 'CEB621Message') {
+          for (const inv of (m.model.Inventory as Inventory[] | undefined) ?? []) {
+            const b = await options.taxBill(inv).catch(() => undefined);
+            if (b) bills.set(inv.InventoryHead.copNo ?? '', b);
+          }
+        }
+        const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at, bills)
           : m.messageType === 'CEB603Message' ? exportInventoryReceipts(m, at) : documentReceipts(m, at);
         if (step === 0) schedule(steps.flat(), 0);
         else steps.forEach((batch, i) => schedule(batch, (i + 1) * step));
