@@ -1,0 +1,42 @@
+// The tax-bill ledger on both databases: upsert by taxNo, status changes, totals per guarantor.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapters, openTestStore, type TestStore } from '../../test/support/stores.js';
+import { createTaxBills, type TaxBills } from './bills.js';
+import { rateTable } from './rates.js';
+import type { Principal } from '../registry/index.js';
+
+const admin = { kind: 'admin', tokenId: 't' } as unknown as Principal;
+const bill = (taxNo: string, assureCode: string, vat: string, status = '1') => ({
+  Tax: [{ TaxHeadRd: { guid: 'G', returnTime: '20261127120000000', invtNo: `2900${taxNo}`, taxNo, customsTax: '0', valueAddedTax: vat, consumptionTax: '1.5', status, assureCode }, TaxListRd: [{ gnum: '1', gcode: '1901101010', taxPrice: '320', customsTax: '0', valueAddedTax: vat, consumptionTax: '1.5' }] }],
+});
+
+describe.each(adapters)('tax bills on %s', (adapter) => {
+  let t: TestStore;
+  let bills: TaxBills;
+  beforeAll(async () => {
+    t = await openTestStore(adapter);
+    bills = createTaxBills({ store: t.store, rates: () => rateTable([]), products: async () => () => undefined });
+  });
+  afterAll(() => t?.dispose());
+
+  it('stores bills once per taxNo, applies status changes and sums per guarantor without void bills', async () => {
+    expect(await bills.receive('CEB816Message', bill('T1', 'A', '29.12'))).toBe(1);
+    expect(await bills.receive('CEB816Message', bill('T2', 'A', '10'))).toBe(1);
+    expect(await bills.receive('CEB816Message', bill('T3', 'B', '5'))).toBe(1);
+    // The same bill again (customs resends) replaces, never doubles.
+    await bills.receive('CEB816Message', bill('T1', 'A', '29.12'));
+    const all = await bills.list(admin, undefined, { limit: 10, offset: 0 });
+    expect(all.total).toBe(3);
+    // No list known: nothing to reconcile against, so nothing flagged.
+    expect(all.items.every((b) => b.computedTaxTotal === null && !b.flagged)).toBe(true);
+    expect(await bills.totals(admin, undefined)).toEqual([
+      { assureCode: 'A', bills: 2, customsTax: '0.00', valueAddedTax: '39.12', consumptionTax: '3.00', taxTotal: '42.12', flagged: 0 },
+      { assureCode: 'B', bills: 1, customsTax: '0.00', valueAddedTax: '5.00', consumptionTax: '1.50', taxTotal: '6.50', flagged: 0 },
+    ]);
+    expect(await bills.receive('CEB818Message', { Tax: [{ TaxHeadStatus: { taxNo: 'T2', status: '3' } }] })).toBe(1);
+    expect((await bills.totals(admin, undefined))[0]).toMatchObject({ assureCode: 'A', bills: 1, taxTotal: '30.62' });
+    const enterprise = { kind: 'enterprise', enterpriseId: 'e', tokenId: 't' } as unknown as Principal;
+    expect((await bills.list(enterprise, 'B', { limit: 10, offset: 0 })).items.map((b) => b.taxNo)).toEqual(['T3']);
+    expect(await bills.totals(enterprise, 'B')).toHaveLength(1);
+  });
+});
