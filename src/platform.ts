@@ -18,6 +18,7 @@ import { createSignatureCheck } from './signing/intake.js';
 import { createTaxCheck } from './tax/check.js';
 import { createTaxBills, customsTaxBill, type TaxBills } from './tax/bills.js';
 import { productsOf } from './tax/facts.js';
+import { createExportRegistry, type ExportRegistry } from './tax/exports.js';
 import { createPositiveListCheck, loadTaxData, type PositiveList, type RateTable } from './tax/index.js';
 
 export interface Platform {
@@ -37,6 +38,8 @@ export interface Platform {
   readonly positiveList: PositiveList;
   /** Customs' tax bills, reconciled. */
   readonly taxBills: TaxBills;
+  /** Export lines registered for 无票免税 / 核定征收. */
+  readonly exportRegistry: ExportRegistry;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
     config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, positiveList: goods, taxBills,
+    exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
     metrics,

@@ -178,4 +178,32 @@ describe('export 9610 over HTTP', () => {
     }
     expect(sent).not.toContain('CEB607Message');
   });
+
+  it('registers a released list\'s lines for 无票免税 once, and reports eligibility and the 4 % deemed-profit computation', async () => {
+    const x = exportParcel();
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) await post(by, type, model);
+    await platform.pipeline.drain();
+    const inv = await status('inventory', x.copNo);
+    expect(inv.state).toBe('released');
+    const register = (by: Enterprise) => app.inject({ method: 'POST', url: '/api/v1/tax/export-registrations', payload: { invtNo: inv.numbers.invtNo }, headers: auth(by) });
+    const first = await register(ebc);
+    expect(first.statusCode).toBe(201);
+    expect(first.json().lines).toEqual([expect.objectContaining({ gnum: 1, exportDate: '2026-11-27', goodsName: '圣诞装饰彩球', unit: '011', qty: '12', unitPrice: '3', amount: '36', currency: '502' })]);
+    const again = await register(ebc);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ registered: 0, lines: [expect.objectContaining({ registeredAt: first.json().lines[0].registeredAt })] });
+    expect((await register(broker)).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/tax/export-registrations', payload: { invtNo: 'NOPE' }, headers: auth(ebc) })).statusCode).toBe(404);
+    const report = (await app.inject({ url: '/api/v1/tax/export-registrations/report?from=2026-11-01&to=2026-11-30', headers: auth(ebc) })).json();
+    const mine = report.enterprises.find((e: { ebcCode: string }) => e.ebcCode === ebc.customsCode);
+    expect(mine).toMatchObject({ eligibleLines: mine.lines, ineligible: [] });
+    const usd = mine.byCurrency.find((c: { currency: string }) => c.currency === '502');
+    expect(Number(usd.exemptRevenue)).toBeGreaterThanOrEqual(36);
+    expect(Number(usd.deemedTaxableIncome)).toBeCloseTo(Number(usd.exemptRevenue) * 0.04, 6);
+    expect(Number(usd.corporateIncomeTax)).toBeCloseTo(Number(usd.exemptRevenue) * 0.01, 6);
+    expect(usd.computation).toContain('× 0.04 =');
+    const listed = (await app.inject({ url: '/api/v1/tax/export-registrations?from=2026-11-27&to=2026-11-27', headers: auth(ebc) })).json();
+    expect(listed.items.map((i: { invtNo: string }) => i.invtNo)).toContain(inv.numbers.invtNo);
+    expect((await app.inject({ url: '/api/v1/tax/export-registrations', headers: auth(broker) })).json().total).toBe(0);
+  });
 });

@@ -78,6 +78,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics });
   webhookRoutes(app, platform.webhooks);
   signingRoutes(app, platform.keystore, registry);
-  taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills });
+  taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry });
   return app;
 }

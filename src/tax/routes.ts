@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { fenToYuan } from '../kernel/money.js';
 import { ANNUAL_LIMIT_FEN, SINGLE_LIMIT_FEN } from './compute.js';
-import { requirePrincipal } from '../http/auth.js';
+import { actorOf, requirePrincipal } from '../http/auth.js';
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { AppError } from '../kernel/errors.js';
 import { IntakeRefused } from '../clearance/parse.js';
@@ -18,9 +18,10 @@ import type { RegistryService } from '../registry/index.js';
 import { quoteInventory, quoteOrder, type RateTable } from './index.js';
 import { productsOf } from './facts.js';
 import type { TaxBills } from './bills.js';
+import type { ExportRegistry } from './exports.js';
 export { productsOf } from './facts.js';
 
-export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills }): void {
+export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills; exports: ExportRegistry }): void {
   const codeOf = async (p: ReturnType<typeof requirePrincipal>) => {
     if (p.kind !== 'enterprise') return undefined;
     const me = await deps.registry.get(p.enterpriseId);
@@ -40,6 +41,39 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
     const { flagged, assureCode, limit = 50, offset = 0 } = request.query;
     return deps.bills.list(p, await codeOf(p), { ...(flagged !== undefined ? { flagged } : {}), ...(assureCode ? { assureCode } : {}), limit, offset });
   });
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const DAY = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+  r.post('/api/v1/tax/export-registrations', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], body: Type.Object({ invtNo: Type.String({ minLength: 1, maxLength: 18 }) }, { additionalProperties: false }),
+      summary: 'Register a released export list\'s lines (出口日期、货物名称、计量单位、数量、单价、金额) for 无票免税 and 核定征收; once per line, never changed',
+    },
+  }, async (request, reply) => {
+    const p = requirePrincipal(request);
+    if (p.kind !== 'enterprise') throw new AppError('forbidden', 'INTAKE_ENTERPRISE_ONLY');
+    const out = await deps.exports.register(await deps.registry.get(p.enterpriseId), request.body.invtNo, actorOf(p));
+    return reply.status(out.registered ? 201 : 200).send(out);
+  });
+  r.get('/api/v1/tax/export-registrations', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], summary: 'Registered export lines by export date (an enterprise: its own)',
+      querystring: Type.Object({ from: Type.Optional(DAY), to: Type.Optional(DAY), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })) }),
+    },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    const { from, to, limit = 50, offset = 0 } = request.query;
+    return deps.exports.list(p, await codeOf(p), { ...(from ? { from } : {}), ...(to ? { to } : {}), limit, offset });
+  });
+  r.get('/api/v1/tax/export-registrations/report', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], querystring: Type.Object({ from: DAY, to: DAY }),
+      summary: '无票免税 eligibility and the 核定征收 computation (revenue × 4 % × 25 %) per exporter and currency for a period',
+    },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    return deps.exports.report(p, await codeOf(p), request.query);
+  });
+
   app.get('/api/v1/tax/bills/totals', {
     schema: { tags: ['tax'], security: [{ bearer: [] }], summary: 'Running totals of the tax bills per guaranteeing enterprise (assureCode, 代收代缴); void bills left out' },
   }, async (request) => {

@@ -23,6 +23,30 @@ export interface TaxBillTable {
   updated_at: string;
 }
 
+/** One export list line as registered for 无票免税 / 核定征收 (the six items), immutable. */
+export interface ExportRegistrationTable {
+  invt_no: string;
+  gnum: number;
+  enterprise_id: string;
+  ebc_code: string;
+  inventory_id: string;
+  trade_mode: string;
+  customs_code: string;
+  /** YYYY-MM-DD. */
+  export_date: string;
+  goods_name: string;
+  /** JGS-20 unit code. */
+  unit: string;
+  /** Exact decimal texts as the list gives them. */
+  qty: string;
+  unit_price: string;
+  amount: string;
+  currency: string;
+  registered_at: string;
+  registered_by: string;
+}
+
 export interface TaxTables {
   tax_bills: TaxBillTable;
+  export_registrations: ExportRegistrationTable;
 }

@@ -193,5 +193,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   PRODUCT_CONTENT: 'contentAmount and contentUnit go together (e.g. 50 and ml)',
   PRODUCT_CSV_EXPECTED: 'Send the product records as CSV (content-type text/csv) with a header line and at least one row',
   QUOTA_FORBIDDEN: 'A buyer\'s annual quota is shown to agencies and to the platforms the buyer ordered through only',
+  EXPORT_LIST_NOT_FOUND: 'No export list (CEB603) with the customs number {value}',
+  EXPORT_LIST_NOT_RELEASED: 'Export list {value} is {state}: lines are registered once customs has released it',
+  EXPORT_LIST_NOT_YOURS: 'Export list {value} names another e-commerce enterprise: only its exporter registers it',
   // — end signing —
 };

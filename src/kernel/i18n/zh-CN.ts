@@ -191,5 +191,8 @@ export const zhCN = {
   PRODUCT_CONTENT: 'contentAmount 与 contentUnit 须同时填写（例如 50 与 ml）',
   PRODUCT_CSV_EXPECTED: '请以 CSV（content-type text/csv）提交商品备案：含表头且至少一行',
   QUOTA_FORBIDDEN: '个人年度额度仅向监管部门和该买家下单的电商平台开放查询',
+  EXPORT_LIST_NOT_FOUND: '不存在清单编号为 {value} 的出口清单（CEB603）',
+  EXPORT_LIST_NOT_RELEASED: '出口清单 {value} 当前为 {state}：海关放行后方可登记',
+  EXPORT_LIST_NOT_YOURS: '出口清单 {value} 的电商企业不是本企业：仅由其出口企业登记',
   // — end signing —
 } as const;
