@@ -20,6 +20,7 @@ import type { InboundReceipt, OutboundMessage } from './gateway/port.js';
 import { parseXmlSubmission } from './parse.js';
 import { buyerKey, createPipeline, type IntakeAnswer, type Pipeline } from './pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './query.js';
+import { addQuotas } from './repository.js';
 import { refused } from '../../test/support/refused.js';
 
 
@@ -359,6 +360,22 @@ describe.each(adapters)('clearance pipeline on %s', (adapter) => {
     expect(pa.state).toBe('matched');
     expect((await w.queries.status(admin, 'inventory', pa.inventory_id!)).state).toBe('closed');
     expect(await w.usedFen(buyer)).toBe(2_600_000);
+  });
+
+  it('two parcels of one buyer decided at the same moment cannot both take a quota only one fits', async () => {
+    const buyer = '330782199202021111';
+    // 25,600.00 already used this year: one more 300.00 parcel fits, two do not.
+    await w.t.store.db.transaction().execute((trx) => addQuotas(trx, new Map([[`${buyerKey('1', buyer)}|${new Date(Date.now() + 8 * 3600_000).getUTCFullYear()}`, 2_560_000]])));
+    const a = priced(parties, buyer, 28_000);
+    const b = priced(parties, buyer, 28_000);
+    for (const x of [a, b]) for (const part of ['order', 'payment'] as const) await w.file(main, part, x[part]);
+    // The waybills complete both parcels in two transactions running side by side (PostgreSQL: two connections).
+    const other = await rig(w.t.store);
+    w.closers.push(() => other.pipeline.close());
+    await Promise.all([w.file(main, 'waybill', a.waybill), w.file(other, 'waybill', b.waybill)]);
+    const states = [(await w.parcelRow(a.orderNo)).state, (await w.parcelRow(b.orderNo)).state].sort();
+    expect(states).toEqual(['matched', 'mismatched']);
+    expect(await w.usedFen(buyer)).toBe(2_590_000);
   });
 });
 

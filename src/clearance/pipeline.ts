@@ -638,6 +638,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const h = parsed.get(x.id)!.order.OrderHead;
       return [x.id, buyerKey(h.buyerIdType, h.buyerIdNumber)];
     }));
+    // Race-free quota: two transactions deciding parcels of one buyer take turns (PostgreSQL runs
+    // them side by side; SQLite already writes one at a time). Locks in key order, so never a deadlock.
+    if (store.dialect === 'postgres') await repo.lockBuyers(trx, complete.map((x) => `${buyerOf.get(x.id)!}|${year}`));
     const used = await repo.quotas(trx, complete.map((x) => ({ buyer: buyerOf.get(x.id)!, year })));
     const verified = await repo.verifiedBuyers(trx, complete.map((x) => ({ ebp: parsed.get(x.id)!.order.OrderHead.ebpCode, buyer: buyerOf.get(x.id)! })));
     const deltas = new Map<string, number>();

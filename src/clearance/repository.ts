@@ -135,6 +135,11 @@ export async function quotas(db: Db, keys: readonly { buyer: string; year: numbe
   return new Map(rows.map((r) => [`${r.buyer_key}|${r.year}`, Number(r.used_fen)]));
 }
 
+/** PostgreSQL: transaction-scoped advisory locks on buyers' quota keys, taken in sorted order. */
+export async function lockBuyers(db: Db, keys: readonly string[]): Promise<void> {
+  for (const k of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${k}, 0))`.execute(db);
+}
+
 /** Adds to buyers' annual totals (negative amounts give quota back). */
 export async function addQuotas(db: Db, deltas: ReadonlyMap<string, number>): Promise<void> {
   const rows = [...deltas].filter(([, d]) => d !== 0).map(([k, d]) => {
