@@ -323,6 +323,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { index, entity, head, guid: str(head.guid), json, hash: digest(json), key: kind.key(head), link: kind.link(head) };
     });
     checkSender(enterprise, kind, s, docs.map((d) => d.head));
+    // A signature covers a whole message: only a document alone in its signed message can keep it.
+    const signedAlone = s.signedXml !== undefined && docs.length === 1
+      ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : null;
     const dupGuid = docs.find((d, i) => docs.findIndex((o) => o.guid === d.guid) !== i);
     if (dupGuid) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupGuid.guid }, [issue('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupGuid.index}/${kind.head}/guid`, { value: dupGuid.guid })]);
     const dupKey = docs.find((d, i) => docs.findIndex((o) => o.key === d.key) !== i);
@@ -374,6 +377,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           id: newSeqId(), enterprise_id: enterprise.id, message_type: kind.messageType, doc_key: d.key, link_key: d.link ?? null,
           head_guid: d.guid, app_type: appType, app_time: appTime, state: 'received', body: d.json,
           audience: JSON.stringify(audienceOf(enterprise.id, d.head, kind.named)), created_at: iso, updated_at: iso, version: 1,
+          signed_xml: signedAlone,
         });
         const withId = (extra: Partial<DocumentRow>): DocumentRow => remember(d.entity, { ...row(), ...extra });
         if (appType === '1') {
@@ -965,11 +969,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const groups = new Map<string, R[]>();
     const out: { rows: R[]; outcome: SignOutcome }[] = [];
     for (const r of rows) {
-      // A list filed signed goes alone, exactly as filed (its signature covers that message).
+      // A list or document filed signed goes alone, exactly as filed (its signature covers that message).
       if ('signed_xml' in r && r.signed_xml) {
         const e = await repo.enterpriseById(db, r.enterprise_id);
         const model: Model = { ...(readMessage(r.signed_xml).message ?? {}) };
-        out.push({ rows: [r], outcome: { message: { messageType: r.message_type, direction: r.message_type === 'CEB603Message' ? 'export' : 'import', senderId: e?.dxp_id ?? e?.uscc ?? r.enterprise_id, model, xml: r.signed_xml } } });
+        const direction = r.message_type === 'CEB603Message' ? 'export' : r.message_type === 'CEB621Message' ? 'import' : KINDS.get(r.message_type)!.direction;
+        out.push({ rows: [r], outcome: { message: { messageType: r.message_type, direction, senderId: e?.dxp_id ?? e?.uscc ?? r.enterprise_id, model, xml: r.signed_xml } } });
         continue;
       }
       const key = `${r.enterprise_id} ${r.message_type}`;

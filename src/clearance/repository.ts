@@ -106,6 +106,7 @@ export async function updateDocument(db: Db, row: DocumentRow): Promise<void> {
   await db.updateTable('ceb_documents').set({
     head_guid: row.head_guid, app_type: row.app_type, app_time: row.app_time, state: row.state, body: row.body,
     audience: row.audience, updated_at: row.updated_at, version: row.version, doc_key: row.doc_key, link_key: row.link_key,
+    signed_xml: row.signed_xml,
   }).where('id', '=', row.id).execute();
 }
 

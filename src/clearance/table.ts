@@ -15,6 +15,8 @@ export interface DocumentRow {
   created_at: string;
   updated_at: string;
   version: number;
+  /** The message as the filer sent it, when it was signed and held this document alone (resent as is). */
+  signed_xml: string | null;
 }
 
 export interface IntakeGuidRow {

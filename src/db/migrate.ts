@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006_product_records.js';
 import * as m0007 from './migrations/0007_buyer_index.js';
 import * as m0008 from './migrations/0008_tax_bills.js';
 import * as m0009 from './migrations/0009_export_registrations.js';
+import * as m0010 from './migrations/0010_signed_documents.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_buyer_index': m0007,
   '0008_tax_bills': m0008,
   '0009_export_registrations': m0009,
+  '0010_signed_documents': m0010,
 };
 
 /**
