@@ -7,7 +7,7 @@ import { fenToYuan, yuanToFenHalfUp } from '../kernel/money.js';
 import { mismatch, type Mismatch } from '../clearance/match/mismatch.js';
 import type { ItemRecord } from '../clearance/inventory.js';
 import { quoteTax, type TaxLineInput } from './compute.js';
-import { lineRates, type RateTable } from './rates.js';
+import { dayOf, lineRates, todayInBeijing, type RateTable } from './rates.js';
 import { priceBelow } from './quote.js';
 
 export type TaxCheck = (docs: { readonly order: Order; readonly waybill: Logistics }, items: ReadonlyMap<string, ItemRecord>, yearToDateFen: number) => Mismatch | undefined;
@@ -15,7 +15,7 @@ export type TaxCheck = (docs: { readonly order: Order; readonly waybill: Logisti
 export function createTaxCheck(rates: () => RateTable): TaxCheck {
   return ({ order, waybill }, items, yearToDateFen) => {
     const h = order.OrderHead;
-    const day = /^\d{8}/.test(h.appTime ?? '') ? `${h.appTime.slice(0, 4)}-${h.appTime.slice(4, 6)}-${h.appTime.slice(6, 8)}` : new Date().toISOString().slice(0, 10);
+    const day = dayOf(h.appTime) ?? todayInBeijing();
     const table = rates();
     const lines: TaxLineInput[] = [];
     for (const l of order.OrderList) {

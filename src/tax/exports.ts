@@ -11,6 +11,7 @@ import { formatDecimal, parseDecimal } from '../kernel/money.js';
 import type { Principal } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
 import type { ExportRegistrationTable } from './table.js';
+import { dayOf } from './rates.js';
 
 /** 应税所得率 for 核定征收 (公告2019年第36号). */
 export const DEEMED_PROFIT_RATE = '0.04';
@@ -23,7 +24,6 @@ const toRegistration = (r: ExportRegistrationTable) => ({
   registeredAt: r.registered_at,
 });
 
-const day = (yyyymmdd: string | undefined, fallback: string) => (/^\d{8}$/.test(yyyymmdd ?? '') ? `${yyyymmdd!.slice(0, 4)}-${yyyymmdd!.slice(4, 6)}-${yyyymmdd!.slice(6, 8)}` : fallback);
 
 /** Sum of exact decimal texts, as exact decimal text. */
 function sum(values: readonly string[]): string {
@@ -57,7 +57,7 @@ export function createExportRegistry({ store, zoneCustomsCodes, now = () => new 
       const at = now().toISOString();
       const rows: ExportRegistrationTable[] = list.InventoryList.map((l) => ({
         invt_no: invtNo, gnum: Number(l.gnum), enterprise_id: enterprise.id, ebc_code: h.ebcCode, inventory_id: row.id, trade_mode: h.tradeMode,
-        customs_code: h.customsCode, export_date: day(h.ieDate, row.updated_at.slice(0, 10)), goods_name: l.gname, unit: l.unit,
+        customs_code: h.customsCode, export_date: dayOf(h.ieDate) ?? row.updated_at.slice(0, 10), goods_name: l.gname, unit: l.unit,
         qty: l.qty, unit_price: l.price, amount: l.totalPrice, currency: l.currency, registered_at: at, registered_by: actor,
       }));
       return db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ import { parseDecimal } from '../kernel/money.js';
 import type { Order } from '../ceb/model/import-202205.js';
 import type { ItemRecord } from '../clearance/inventory.js';
 import { mismatch, type Mismatch } from '../clearance/match/mismatch.js';
-import { RateTableError } from './rates.js';
+import { RateTableError, dayOf, todayInBeijing } from './rates.js';
 
 export interface ListLine {
   readonly hs8: string;
@@ -72,7 +72,7 @@ const mul = (a: string, b: string) => {
 export function createPositiveListCheck(list: () => PositiveList): PositiveListCheck {
   return (order, items, tradeMode) => {
     const h = order.OrderHead;
-    const day = /^\d{8}/.test(h.appTime ?? '') ? `${h.appTime.slice(0, 4)}-${h.appTime.slice(4, 6)}-${h.appTime.slice(6, 8)}` : new Date().toISOString().slice(0, 10);
+    const day = dayOf(h.appTime) ?? todayInBeijing();
     const table = list();
     const out: Mismatch[] = [];
     // Quantities per list line, in the remark's unit, summed over the order's lines.

@@ -6,7 +6,7 @@
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { fenToYuan, parseDecimal, yuanToFenHalfUp } from '../kernel/money.js';
 import { quoteTax, type LineRates, type TaxLineInput, type TaxRule } from './compute.js';
-import { lineRates, type RateEntry, type RateTable } from './rates.js';
+import { dayOf, lineRates, todayInBeijing, type RateEntry, type RateTable } from './rates.js';
 
 /** What the list does not say and a product record does: the HS code, legal units, the content of one piece (for CT thresholds). */
 export interface ProductFacts {
@@ -48,8 +48,6 @@ export interface ListQuote {
 /** Legal units (JGS-20 codes) the specific consumption taxes are levied on. */
 const SPECIFIC_UNITS: Record<string, string> = { L: '095', kg: '035' };
 
-const dayOf = (appTime: string | undefined): string | undefined =>
-  appTime && /^\d{8}/.test(appTime) ? `${appTime.slice(0, 4)}-${appTime.slice(4, 6)}-${appTime.slice(6, 8)}` : undefined;
 
 /**
  * A CEB311 order quoted before any list exists: each line's item number resolves through the
@@ -78,7 +76,7 @@ export function quoteOrder(order: Order, o: QuoteOptions): ListQuote {
       ...(p.unit2 && p.qty2PerUnit ? { unit2: p.unit2, qty2: times(l.qty, p.qty2PerUnit) } : {}),
     };
   });
-  const base = { copNo: '', orderNo: h.orderNo ?? '', day: o.day ?? dayOf(h.appTime) ?? new Date().toISOString().slice(0, 10) };
+  const base = { copNo: '', orderNo: h.orderNo ?? '', day: o.day ?? dayOf(h.appTime) ?? todayInBeijing() };
   if (missing.length) return { ...base, status: 'unrated', reason: missing.join('; '), warnings: [] };
   const list = { InventoryHead: { ...h, copNo: '', freight: h.freight, insuredFee: '0' }, InventoryList: lines } as unknown as Inventory;
   return quoteInventory(list, { ...o, day: base.day });
@@ -86,7 +84,7 @@ export function quoteOrder(order: Order, o: QuoteOptions): ListQuote {
 
 export function quoteInventory(list: Inventory, o: QuoteOptions): ListQuote {
   const h = list.InventoryHead;
-  const day = o.day ?? dayOf(h.appTime) ?? new Date().toISOString().slice(0, 10);
+  const day = o.day ?? dayOf(h.appTime) ?? todayInBeijing();
   const base = { copNo: h.copNo ?? '', orderNo: h.orderNo ?? '', day };
   const warnings: string[] = [];
   const lines: (TaxLineInput & { gcode: string })[] = [];

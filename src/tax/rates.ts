@@ -100,6 +100,14 @@ export function parseRates(csv: string): RateEntry[] {
   return out;
 }
 
+/** The day (YYYY-MM-DD) of a customs time (YYYYMMDD…), or undefined when it is not one. */
+export function dayOf(customsTime: string | undefined): string | undefined {
+  return customsTime && /^\d{8}/.test(customsTime) ? `${customsTime.slice(0, 4)}-${customsTime.slice(4, 6)}-${customsTime.slice(6, 8)}` : undefined;
+}
+
+/** Today in Beijing time (customs days are Beijing days). */
+export const todayInBeijing = (): string => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
 export interface RateTable {
   readonly entries: readonly RateEntry[];
   /** The entry for a 10-digit code on a day: the longest prefix in force, or undefined. */
