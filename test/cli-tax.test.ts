@@ -72,4 +72,25 @@ describe('silkgate tax quote', () => {
     expect(bad.stderr).toContain('line 2');
     expect((await silkgate(['tax', 'quote', f('list.xml'), '--ytd', 'lots'])).code).toBe(2);
   });
+
+  it('quotes a CEB311 order through the product records in the database (--data)', async () => {
+    const { createPlatform } = await import('../src/platform.js');
+    const { loadConfig } = await import('../src/kernel/config.js');
+    const { demoEnterprises } = await import('../src/zone/demo.js');
+    const { ITEM_RECORDS } = await import('./support/parcels.js');
+    const data = f('data');
+    const platform = await createPlatform(loadConfig({ data }, {}));
+    await platform.registry.importMany(demoEnterprises(platform.zone), 'test');
+    const ebc = (await platform.registry.list({ limit: 100 })).items.find((e) => e.customsCode === parties.ebc.customsCode)!;
+    await platform.pipeline.putItemRecords(ebc, ITEM_RECORDS);
+    await platform.close();
+    writeFileSync(f('order.xml'), writeMessage('CEB311Message', parcel(parties).order));
+    const r = await silkgate(['tax', 'quote', f('order.xml'), '--data', data]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ messageType: 'CEB311Message', lists: [{ status: 'quoted', taxTotal: '29.12', lines: [{ gcode: '1901101010' }] }] });
+    // Without the records (another data folder), the order cannot be quoted, and says why.
+    const none = await silkgate(['tax', 'quote', f('order.xml'), '--data', f('empty')]);
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.stdout).lists[0].reason).toContain('no product record');
+  });
 });
