@@ -33,7 +33,7 @@ describe('POST /api/v1/tax/quote', () => {
     expect(r.json().lists[0]).toMatchObject({ status: 'quoted', taxTotal: '29.12', valueAddedTax: '29.12', rule: 'cbec-within-limits' });
   });
 
-  it('counts what the buyer has already used this year (from the clearance ledger), for those the list names only', async () => {
+  it('counts what the buyer has already used this year (from the clearance ledger) for the buyer\'s platform and the operator only', async () => {
     // The buyer's first parcel goes through: 320.00 of the 26,000 used.
     const x = parcel(parties);
     for (const [e, type, m] of [[parties.ebp, 'CEB311Message', x.order], [parties.payment, 'CEB411Message', x.payment], [parties.logistics, 'CEB511Message', x.waybill]] as const) {
@@ -45,9 +45,12 @@ describe('POST /api/v1/tax/quote', () => {
     const inv = (m.Inventory as Inventory[])[0]!;
     Object.assign(inv.InventoryHead, { buyerIdType: '1', buyerIdNumber: (x.order.Order as { OrderHead: { buyerIdNumber: string } }[])[0]!.OrderHead.buyerIdNumber, freight: '0', insuredFee: '0' });
     Object.assign(inv.InventoryList[0]!, { qty: '1', price: '25700', totalPrice: '25700' });
-    const named = await quote(parties.ebc, m);
-    expect(named.json().lists[0]).toMatchObject({ status: 'refused', code: '-621018' });
-    const stranger = await quote(other, m);
+    const platform = await quote(parties.ebp, m);
+    expect(platform.json().lists[0]).toMatchObject({ status: 'refused', code: '-621018' });
+    // Writing its own code into the list proves nothing: another enterprise learns nothing of the buyer's total.
+    const forged = structuredClone(m);
+    Object.assign((forged.Inventory as Inventory[])[0]!.InventoryHead, { ebcCode: other.customsCode, agentCode: other.customsCode });
+    const stranger = await quote(other, forged);
     expect(stranger.json().lists[0]).toMatchObject({ status: 'quoted', rule: 'cbec-single-item-full' });
     expect(stranger.json().lists[0].warnings.join(' ')).toContain('year-to-date');
 

@@ -39,4 +39,16 @@ describe.each(adapters)('tax bills on %s', (adapter) => {
     expect((await bills.list(enterprise, 'B', { limit: 10, offset: 0 })).items.map((b) => b.taxNo)).toEqual(['T3']);
     expect(await bills.totals(enterprise, 'B')).toHaveLength(1);
   });
+
+  it('never revives a void bill, and keeps a status that comes before its bill', async () => {
+    // T2 was voided above; customs sends the bill itself again.
+    await bills.receive('CEB816Message', bill('T2', 'A', '10'));
+    expect((await bills.list(admin, undefined, { limit: 10, offset: 0 })).items.find((b) => b.taxNo === 'T2')?.status).toBe('3');
+    // A void for T9 arrives before T9's bill.
+    await bills.receive('CEB818Message', { Tax: [{ TaxHeadStatus: { taxNo: 'T9', invtNo: '2900T9', status: '3' } }] });
+    await bills.receive('CEB816Message', bill('T9', 'C', '7'));
+    const t9 = (await bills.list(admin, undefined, { limit: 20, offset: 0 })).items.find((b) => b.taxNo === 'T9')!;
+    expect(t9).toMatchObject({ status: '3', valueAddedTax: '7.00', assureCode: 'C' });
+    expect((await bills.totals(admin, undefined)).map((x) => x.assureCode)).not.toContain('C');
+  });
 });

@@ -2,6 +2,7 @@
 // reconciled against the engine's tax for the list they name (by invtNo), differences flagged;
 // running totals per guaranteeing enterprise (assureCode, 代收代缴).
 
+import { sql } from 'kysely';
 import type { Store } from '../db/store.js';
 import type { Inventory } from '../ceb/model/import-202205.js';
 import type { Model } from '../ceb/codec.js';
@@ -45,15 +46,23 @@ export type TaxBills = ReturnType<typeof createTaxBills>;
 export function createTaxBills({ store, rates, products, now = () => new Date() }: TaxBillDeps) {
   const { db } = store;
 
-  /** The engine's taxTotal for the list with this customs number, in fen; undefined when it cannot tell. */
-  async function computed(invtNo: string): Promise<{ fen: number | undefined; inventoryId: string | null }> {
+  /**
+   * The engine's taxTotal for the list with this customs number, in fen, in both rounding
+   * conventions (once per tax on the list, or per line then summed); undefined when it cannot tell.
+   */
+  async function computed(invtNo: string): Promise<{ fen: number | undefined; lineRounded: number | undefined; inventoryId: string | null }> {
     const row = await db.selectFrom('inventories').select(['id', 'body']).where('invt_no', '=', invtNo).executeTakeFirst();
-    if (!row) return { fen: undefined, inventoryId: null };
+    if (!row) return { fen: undefined, lineRounded: undefined, inventoryId: null };
     const list = JSON.parse(row.body) as Inventory;
     // The bill is for a released list: the limits were passed, so the quote's own limit check is off the question.
     const q = quoteInventory(list, { rates: rates(), products: await products(list.InventoryHead.ebcCode) });
-    return { fen: q.status === 'quoted' ? yuanToFenHalfUp(q.taxTotal!) : undefined, inventoryId: row.id };
+    if (q.status !== 'quoted') return { fen: undefined, lineRounded: undefined, inventoryId: row.id };
+    const lineRounded = (q.lines ?? []).reduce((t, l) => t + yuanToFenHalfUp(l.customsTax) + yuanToFenHalfUp(l.valueAddedTax) + yuanToFenHalfUp(l.consumptionTax), 0);
+    return { fen: yuanToFenHalfUp(q.taxTotal!), lineRounded, inventoryId: row.id };
   }
+
+  // Bill status only moves on (1 已生成 → 2 已汇总 → 3 作废): a bill sent again never revives a void.
+  const laterStatus = sql<string>`case when tax_bills.status > excluded.status then tax_bills.status else excluded.status end`;
 
   return {
     /** Stores a CEB816 (bills) or CEB818 (status) message; the same taxNo again updates it. */
@@ -63,7 +72,13 @@ export function createTaxBills({ store, rates, products, now = () => new Date() 
       for (const t of (model.Tax as { TaxHeadRd?: Head; TaxListRd?: Head[]; TaxHeadStatus?: Head }[] | undefined) ?? []) {
         if (messageType === 'CEB818Message' && t.TaxHeadStatus?.taxNo) {
           const h = t.TaxHeadStatus;
-          n += Number((await db.updateTable('tax_bills').set({ status: h.status ?? '1', updated_at: at }).where('tax_no', '=', h.taxNo!).executeTakeFirst()).numUpdatedRows);
+          // A status may come before its bill: kept as a bill without amounts, which the bill fills in.
+          await db.insertInto('tax_bills').values({
+            tax_no: h.taxNo!, invt_no: h.invtNo ?? '', inventory_id: null, assure_code: h.assureCode ?? null, ebc_code: null, agent_code: null,
+            customs_tax_fen: 0, vat_fen: 0, ct_fen: 0, status: h.status ?? '1', computed_fen: null, difference_fen: null, lines: '[]',
+            return_time: h.returnTime ?? '', received_at: at, updated_at: at,
+          }).onConflict((oc) => oc.column('tax_no').doUpdateSet({ status: laterStatus, updated_at: at })).execute();
+          n++;
           continue;
         }
         const h = t.TaxHeadRd;
@@ -73,11 +88,12 @@ export function createTaxBills({ store, rates, products, now = () => new Date() 
         const row: TaxBillTable = {
           tax_no: h.taxNo, invt_no: h.invtNo, inventory_id: c.inventoryId, assure_code: h.assureCode ?? null, ebc_code: h.ebcCode ?? null, agent_code: h.agentCode ?? null,
           customs_tax_fen: fen(h.customsTax), vat_fen: fen(h.valueAddedTax), ct_fen: fen(h.consumptionTax), status: h.status ?? '1',
-          computed_fen: c.fen ?? null, difference_fen: c.fen === undefined ? null : total - c.fen,
+          computed_fen: c.fen ?? null, difference_fen: c.fen === undefined ? null : total === c.lineRounded ? 0 : total - c.fen,
           lines: JSON.stringify(t.TaxListRd ?? []), return_time: h.returnTime ?? '', received_at: at, updated_at: at,
         };
         await db.insertInto('tax_bills').values(row).onConflict((oc) => oc.column('tax_no').doUpdateSet({
-          customs_tax_fen: row.customs_tax_fen, vat_fen: row.vat_fen, ct_fen: row.ct_fen, status: row.status, computed_fen: row.computed_fen,
+          customs_tax_fen: row.customs_tax_fen, vat_fen: row.vat_fen, ct_fen: row.ct_fen, status: laterStatus, computed_fen: row.computed_fen,
+          invt_no: row.invt_no, inventory_id: row.inventory_id, assure_code: row.assure_code, ebc_code: row.ebc_code, agent_code: row.agent_code,
           difference_fen: row.difference_fen, lines: row.lines, return_time: row.return_time, updated_at: at,
         })).execute();
         n++;
@@ -130,8 +146,10 @@ export function customsTaxBill(rates: () => RateTable, products: TaxBillDeps['pr
   return async (inventory: Inventory): Promise<TaxBillFigures | undefined> => {
     const q = quoteInventory(inventory, { rates: rates(), products: await products(inventory.InventoryHead.ebcCode) });
     if (q.status !== 'quoted') return undefined;
+    // A bill's head adds up its lines (each rounded), as a bill built from its lines does.
+    const sumOf = (k: 'customsTax' | 'valueAddedTax' | 'consumptionTax') => fenToYuan((q.lines ?? []).reduce((t, l) => t + yuanToFenHalfUp(l[k]), 0));
     return {
-      customsTax: q.customsTax!, valueAddedTax: q.valueAddedTax!, consumptionTax: q.consumptionTax!,
+      customsTax: sumOf('customsTax'), valueAddedTax: sumOf('valueAddedTax'), consumptionTax: sumOf('consumptionTax'),
       lines: (q.lines ?? []).map((l) => ({ gnum: l.gnum, gcode: l.gcode, taxPrice: l.dutiablePrice, customsTax: l.customsTax, valueAddedTax: l.valueAddedTax, consumptionTax: l.consumptionTax })),
     };
   };

@@ -97,6 +97,11 @@ export type TaxQuote =
     readonly taxTotal: Fen;
     /** Per line, each tax rounded on its own (the order's taxes are rounded once from the exact sums, so lines may differ by a fen in total). */
     readonly lines: readonly LineTax[];
+    /**
+     * The total the other convention gives: every line's taxes rounded, then summed (how a bill built
+     * from its lines adds up). Equal to taxTotal for one line; may differ by a fen or so per line.
+     */
+    readonly lineRoundedTotal: Fen;
   }
   | { readonly ok: false; readonly code: '-621005' | '-621018'; readonly reason: 'single_limit' | 'annual_limit'; readonly dutiableFen: Fen; readonly allowedFen: Fen };
 
@@ -110,7 +115,10 @@ function singleItem(lines: readonly TaxLineInput[]): boolean {
 export function quoteTax(input: TaxInput): TaxQuote {
   const goods = input.lines.reduce((s, l) => s + BigInt(l.valueFen), 0n);
   const extra = BigInt(input.freightFen + input.insuranceFen);
-  const dutiable = Number(goods + extra);
+  const exact = goods + extra;
+  // Amounts a message can carry (N19,5) may exceed what a fen count stays exact in: such an order is
+  // far over every limit, so the limits answer it without arithmetic on it.
+  const dutiable = exact > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(exact);
   // Limits on the order's 完税价格: over the single limit only one indivisible item passes (taxed in
   // full); the annual limit binds always (cbec-rules §3.3 C, C′, D, E).
   const limits = input.limits !== false;
@@ -123,8 +131,9 @@ export function quoteTax(input: TaxInput): TaxQuote {
   const full = limits && dutiable > SINGLE_LIMIT_FEN;
   const totals = { duty: ZERO, vat: ZERO, ct: ZERO };
   const lines: LineTax[] = input.lines.map((l) => {
-    // Freight and insurance shared over the lines by value, exactly.
-    const p = goods === 0n ? q(BigInt(l.valueFen)) : add(q(BigInt(l.valueFen)), q(extra * BigInt(l.valueFen), goods));
+    // Freight and insurance shared over the lines by value, exactly (evenly when the goods are free).
+    const share = goods === 0n ? q(extra, BigInt(input.lines.length)) : q(extra * BigInt(l.valueFen), goods);
+    const p = add(q(BigInt(l.valueFen)), share);
     const t = rate(l.rates.duty);
     const v = rate(l.rates.vat);
     const c = l.rates.consumption && !l.belowConsumptionThreshold ? rate(l.rates.consumption) : ZERO;
@@ -147,5 +156,6 @@ export function quoteTax(input: TaxInput): TaxQuote {
   return {
     ok: true, rule: full ? 'cbec-single-item-full' : 'cbec-within-limits', dutiableFen: dutiable,
     customsTax, valueAddedTax, consumptionTax, taxTotal: customsTax + valueAddedTax + consumptionTax, lines,
+    lineRoundedTotal: lines.reduce((t, l) => t + l.customsTax + l.valueAddedTax + l.consumptionTax, 0),
   };
 }

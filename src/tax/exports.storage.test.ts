@@ -31,6 +31,8 @@ describe.each(adapters)('export registration on %s', (adapter) => {
     await t.store.db.insertInto('inventories').values([
       listRow('a', '29002026E000000001', '9610', '2900'), listRow('b', '31002026E000000002', '9610', '3100'),
       listRow('c', '29002026E000000003', '9710', '2900'), listRow('d', '29002026E000000004', '9610', '2900', 'sent'),
+      listRow('e', '29002026E000000005', '9610', '2900'),
+      { ...listRow('f', '29002026E000000006', '9610', '2900'), body: listRow('f', '29002026E000000006', '9610', '2900').body.replace(`"ownerCode":"${exporter.customsCode}"`, '"ownerCode":"3318900099"') },
     ]).execute();
   });
   afterAll(() => t?.dispose());
@@ -52,5 +54,15 @@ describe.each(adapters)('export registration on %s', (adapter) => {
       'trade mode 9710 is not retail export (9610)', 'trade mode 9710 is not retail export (9610)',
     ]);
     expect(e.byCurrency).toEqual([expect.objectContaining({ currency: '502', amount: '151.5', exemptRevenue: '50.5', deemedTaxableIncome: '2.020', corporateIncomeTax: '0.50500' })]);
+  });
+
+  it('takes two registrations of one list at once without an error, and shows the owner what it registered', async () => {
+    const [a, b] = await Promise.all([reg.register(exporter, '29002026E000000005', 'one'), reg.register(exporter, '29002026E000000005', 'two')]);
+    expect(a.registered + b.registered).toBe(2);
+    expect(a.lines).toEqual(b.lines);
+    const owner = { id: 'ent-owner', customsCode: '3318900099', uscc: '91330782MA00000099' } as unknown as Enterprise;
+    expect((await reg.register(owner, '29002026E000000006', 'owner')).registered).toBe(2);
+    const asOwner = { kind: 'enterprise', enterpriseId: 'ent-owner', tokenId: 't' } as unknown as Principal;
+    expect((await reg.list(asOwner, owner.customsCode, { limit: 10, offset: 0 })).items.map((i) => i.invtNo)).toEqual(['29002026E000000006', '29002026E000000006']);
   });
 });

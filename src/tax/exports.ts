@@ -63,14 +63,18 @@ export function createExportRegistry({ store, zoneCustomsCodes, now = () => new 
       return db.transaction().execute(async (trx) => {
         const held = new Map((await trx.selectFrom('export_registrations').selectAll().where('invt_no', '=', invtNo).execute()).map((r) => [r.gnum, r]));
         const fresh = rows.filter((r) => !held.has(r.gnum));
-        if (fresh.length) await trx.insertInto('export_registrations').values(fresh).execute();
-        return { registered: fresh.length, lines: rows.map((r) => toRegistration(held.get(r.gnum) ?? r)) };
+        // Two registrations at once: the second finds the lines taken and changes nothing.
+        const inserted = fresh.length
+          ? Number((await trx.insertInto('export_registrations').values(fresh).onConflict((oc) => oc.columns(['invt_no', 'gnum']).doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0)
+          : 0;
+        const now = new Map((await trx.selectFrom('export_registrations').selectAll().where('invt_no', '=', invtNo).execute()).map((r) => [r.gnum, r]));
+        return { registered: inserted, lines: rows.map((r) => toRegistration(now.get(r.gnum) ?? r)) };
       });
     },
 
     async list(p: Principal, code: string | undefined, q: { from?: string; to?: string; limit: number; offset: number }) {
       let base = db.selectFrom('export_registrations');
-      if (p.kind === 'enterprise') base = base.where('ebc_code', '=', code ?? '\u0000');
+      if (p.kind === 'enterprise') base = base.where((eb) => eb.or([eb('ebc_code', '=', code ?? '\u0000'), eb('enterprise_id', '=', p.enterpriseId)]));
       if (q.from) base = base.where('export_date', '>=', q.from);
       if (q.to) base = base.where('export_date', '<=', q.to);
       const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -85,7 +89,7 @@ export function createExportRegistry({ store, zoneCustomsCodes, now = () => new 
      */
     async report(p: Principal, code: string | undefined, q: { from: string; to: string }) {
       let base = db.selectFrom('export_registrations').selectAll().where('export_date', '>=', q.from).where('export_date', '<=', q.to);
-      if (p.kind === 'enterprise') base = base.where('ebc_code', '=', code ?? '\u0000');
+      if (p.kind === 'enterprise') base = base.where((eb) => eb.or([eb('ebc_code', '=', code ?? '\u0000'), eb('enterprise_id', '=', p.enterpriseId)]));
       const rows = await base.orderBy('ebc_code').execute();
       const by = new Map<string, ExportRegistrationTable[]>();
       for (const r of rows) by.set(r.ebc_code, [...(by.get(r.ebc_code) ?? []), r]);

@@ -83,6 +83,17 @@ export function quoteOrder(order: Order, o: QuoteOptions): ListQuote {
 }
 
 export function quoteInventory(list: Inventory, o: QuoteOptions): ListQuote {
+  try {
+    return quoteList(list, o);
+  } catch (e) {
+    // Amounts beyond what a fen count holds exactly (N19,5 allows 14 integer digits), or not decimals at all.
+    if (!(e instanceof RangeError)) throw e;
+    const h = list.InventoryHead;
+    return { copNo: h.copNo ?? '', orderNo: h.orderNo ?? '', day: o.day ?? dayOf(h.appTime) ?? todayInBeijing(), status: 'unrated', reason: e.message, warnings: [] };
+  }
+}
+
+function quoteList(list: Inventory, o: QuoteOptions): ListQuote {
   const h = list.InventoryHead;
   const day = o.day ?? dayOf(h.appTime) ?? todayInBeijing();
   const base = { copNo: h.copNo ?? '', orderNo: h.orderNo ?? '', day };

@@ -17,6 +17,7 @@ import type { Store } from '../db/store.js';
 import type { RegistryService } from '../registry/index.js';
 import { quoteInventory, quoteOrder, type RateTable } from './index.js';
 import { productsOf } from './facts.js';
+import { todayInBeijing } from './rates.js';
 import type { TaxBills } from './bills.js';
 import type { ExportRegistry } from './exports.js';
 export { productsOf } from './facts.js';
@@ -103,11 +104,16 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
       if (!me.roles.includes('ebp') || !parcels.some((x) => x.order_key.split('|')[1] === code)) throw new AppError('forbidden', 'QUOTA_FORBIDDEN');
     }
     const used = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
+    // A platform sees the totals and its own parcels, not the buyer's parcels on other platforms.
+    const myParcels = p.kind === 'enterprise' ? await (async () => {
+      const me = await deps.registry.get(p.enterpriseId);
+      return parcels.filter((x) => x.order_key.split('|')[1] === (me.customsCode ?? me.uscc));
+    })() : parcels;
     const released = parcels.filter((x) => x.list_state === 'released' || x.list_state === 'closed').reduce((t, x) => t + Number(x.value_fen ?? 0), 0);
     return {
       year, limit: fenToYuan(ANNUAL_LIMIT_FEN), singleLimit: fenToYuan(SINGLE_LIMIT_FEN),
       used: fenToYuan(used), released: fenToYuan(released), pending: fenToYuan(Math.max(0, used - released)), remaining: fenToYuan(Math.max(0, ANNUAL_LIMIT_FEN - used)),
-      parcels: parcels.map((x) => ({ orderNo: x.order_no, value: fenToYuan(Number(x.value_fen ?? 0)), listState: x.list_state ?? null, invtNo: x.invt_no ?? null, decidedAt: x.decided_at })),
+      parcels: myParcels.map((x) => ({ orderNo: x.order_no, value: fenToYuan(Number(x.value_fen ?? 0)), listState: x.list_state ?? null, invtNo: x.invt_no ?? null, decidedAt: x.decided_at })),
     };
   });
 
@@ -122,21 +128,26 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
     const s = readList(request.body);
     if (s.messageType !== 'CEB621Message' && s.messageType !== 'CEB311Message') throw new AppError('invalid', 'TAX_QUOTE_TYPE', { type: s.messageType ?? '?' });
     const me = p.kind === 'enterprise' ? await deps.registry.get(p.enterpriseId) : undefined;
+    const myCode = me ? me.customsCode ?? me.uscc : undefined;
     const rates = deps.rates();
     const docs = (s.messageType === 'CEB621Message' ? s.model.Inventory : s.model.Order) as (Inventory | Order)[] | undefined ?? [];
     const quotes = [];
     for (const doc of docs) {
       const h = 'InventoryHead' in doc ? doc.InventoryHead : doc.OrderHead;
-      const named = !me || [h.ebpCode, h.ebcCode, 'agentCode' in h ? h.agentCode : undefined].includes(me.customsCode ?? '');
-      const year = Number((h.appTime ?? '').slice(0, 4)) || new Date().getUTCFullYear();
+      const year = Number((h.appTime ?? '').slice(0, 4)) || Number(todayInBeijing().slice(0, 4));
+      // What the caller writes in the list proves nothing: the buyer's total counts for the operator
+      // and for a platform the buyer has ordered through (the rule of GET /api/v1/buyers/quota).
       let ytd = 0;
-      if (named && h.buyerIdType && h.buyerIdNumber) {
+      let knowsBuyer = !me;
+      if (h.buyerIdType && h.buyerIdNumber) {
         const key = buyerKey(h.buyerIdType, h.buyerIdNumber);
-        ytd = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
+        if (me) knowsBuyer = me.roles.includes('ebp') && (await clearance.buyerYear(deps.store.db, key, year)).some((x) => x.order_key.split('|')[1] === myCode);
+        if (knowsBuyer) ytd = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
       }
-      const products = await productsOf(deps.store, h.ebcCode);
+      // Product records are the e-commerce enterprise's own: used for it (and the operator) only.
+      const products = !me || h.ebcCode === myCode ? await productsOf(deps.store, h.ebcCode) : () => undefined;
       const q = 'InventoryHead' in doc ? quoteInventory(doc, { rates, yearToDateFen: ytd, products }) : quoteOrder(doc, { rates, yearToDateFen: ytd, products });
-      quotes.push(named ? q : { ...q, warnings: [...q.warnings, 'the buyer\'s year-to-date total is not shown to an enterprise the list does not name: none assumed'] });
+      quotes.push(knowsBuyer ? q : { ...q, warnings: [...q.warnings, 'the buyer\'s year-to-date total is shown to the operator and to the platforms the buyer ordered through only: none assumed'] });
     }
     return { messageType: s.messageType, lists: quotes };
   });
