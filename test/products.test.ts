@@ -40,6 +40,7 @@ describe('product records', () => {
     expect((await find('精华')).items.map((i: { itemNo: string }) => i.itemNo)).toEqual(['SK-50']);
     expect((await find('190110')).items[0]).toMatchObject({ itemNo: 'IF-900', country: '304', barCode: '4008976022336', contentAmount: null });
     expect((await find('%')).total).toBe(0);
+    expect((await find('sk-50')).items.map((i: { itemNo: string }) => i.itemNo)).toEqual(['SK-50']);
     const page = (await app.inject({ url: '/api/v1/item-records?limit=1&offset=1', headers: auth(parties.ebc) })).json();
     expect(page).toMatchObject({ total: 2, limit: 1, offset: 1 });
     const csv = await app.inject({ url: '/api/v1/item-records/export.csv', headers: auth(parties.ebc) });

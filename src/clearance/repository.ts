@@ -170,8 +170,9 @@ export async function listItemRecords(db: Db, ebcCode: string, q: string | undef
   let base = db.selectFrom('item_records').where('ebc_code', '=', ebcCode);
   if (q) {
     // LIKE special characters in the query are escaped, so "%" finds a literal percent sign.
-    const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    base = base.where((eb) => eb.or(['item_no', 'gname', 'gcode', 'bar_code'].map((c) => eb(eb.ref(c as 'item_no'), 'like', sql<string>`${like} escape '\\'`))));
+    // Case-insensitive on both databases (SQLite's LIKE already is for ASCII; PostgreSQL's is not).
+    const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    base = base.where((eb) => eb.or(['item_no', 'gname', 'gcode', 'bar_code'].map((c) => eb(sql`lower(${sql.ref(c)})`, 'like', sql<string>`${like} escape '\\'`))));
   }
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const items = await base.selectAll().orderBy('item_no').limit(limit).offset(offset).execute();

@@ -11,7 +11,7 @@ import { parseDecimal } from '../kernel/money.js';
 import type { Order } from '../ceb/model/import-202205.js';
 import type { ItemRecord } from '../clearance/inventory.js';
 import { mismatch, type Mismatch } from '../clearance/match/mismatch.js';
-import { RateTableError, dayOf, todayInBeijing } from './rates.js';
+import { RateTableError, dayOf, isDay, todayInBeijing } from './rates.js';
 
 export interface ListLine {
   readonly hs8: string;
@@ -30,7 +30,7 @@ export interface PositiveList {
   find(gcode: string, day: string): ListLine | undefined;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = { test: isDay };
 
 /** Reads the CSV (hs8,name,from,to,bonded_only,max_qty,max_qty_unit,remark); all rows or none. */
 export function parsePositiveList(csv: string): ListLine[] {

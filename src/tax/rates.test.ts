@@ -39,6 +39,7 @@ describe('rate table', () => {
     expect(problems).toContain('line 4: specific_yuan_per_unit and specific_unit go together');
     expect(problems).toContain('line 5: threshold must look like');
     expect(() => parseRates(HEADER + '3304,a,2019-04-01,,0.01,0.13,,,,,\n3304,b,2020-01-01,,0.01,0.13,,,,,\n')).toThrow(/overlap/);
+    expect(() => parseRates(HEADER + '3304,a,2019-02-30,,0.01,0.13,,,,,\n')).toThrow(/from must be YYYY-MM-DD/);
   });
 });
 

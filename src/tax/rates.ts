@@ -38,7 +38,10 @@ export class RateTableError extends Error {
   }
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar day in YYYY-MM-DD (2019-02-30 is not one). */
+export const isDay = (s: string): boolean => DAY_SHAPE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+const DAY = { test: isDay };
 const RATE = /^(0|0\.\d{1,6})$/;
 
 /**
