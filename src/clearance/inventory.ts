@@ -3,7 +3,7 @@
 import type { Inventory, InventoryList, Logistics, Order, Payment } from '../ceb/model/import-202205.js';
 import { formatCustomsTime } from '../kernel/time.js';
 import { newGuid } from '../kernel/ids.js';
-import { formatDecimal, parseDecimal, roundHalfUp } from '../kernel/money.js';
+import { formatDecimal, multiplyDecimal, roundHalfUp } from '../kernel/money.js';
 import { mismatch, units, type Mismatch } from './match/mismatch.js';
 
 export interface ItemRecord {
@@ -38,10 +38,7 @@ export interface Declaration {
 
 /** exact decimal product, at most 5 decimals kept (N19,5), rounded half-up beyond that. */
 function times(a: string, b: string): string {
-  const x = parseDecimal(a);
-  const y = parseDecimal(b);
-  let u = x.units * y.units;
-  let scale = x.scale + y.scale;
+  let { units: u, scale } = multiplyDecimal(a, b);
   if (scale > 5) {
     u = roundHalfUp(u, 10n ** BigInt(scale - 5));
     scale = 5;

@@ -74,3 +74,17 @@ export function applyRate(fen: Fen, rate: string): Fen {
   const r = parseDecimal(rate);
   return toSafe(roundHalfUp(BigInt(fen) * r.units, 10n ** BigInt(r.scale)));
 }
+
+/** a × b exactly (the scales add up). */
+export function multiplyDecimal(a: string, b: string): Decimal {
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  return { units: x.units * y.units, scale: x.scale + y.scale };
+}
+
+/** The exact sum of decimal texts, at the largest scale among them. */
+export function sumDecimals(values: readonly string[]): Decimal {
+  const ds = values.map(parseDecimal);
+  const scale = ds.reduce((m, d) => Math.max(m, d.scale), 0);
+  return { units: ds.reduce((t, d) => t + d.units * 10n ** BigInt(scale - d.scale), 0n), scale };
+}

@@ -7,7 +7,7 @@
 import type { Store } from '../db/store.js';
 import type { Inventory } from '../ceb/model/export-202205.js';
 import { AppError } from '../kernel/errors.js';
-import { formatDecimal, parseDecimal } from '../kernel/money.js';
+import { formatDecimal, multiplyDecimal, sumDecimals } from '../kernel/money.js';
 import type { Principal } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
 import type { ExportRegistrationTable } from './table.js';
@@ -25,20 +25,8 @@ const toRegistration = (r: ExportRegistrationTable) => ({
 });
 
 
-/** Sum of exact decimal texts, as exact decimal text. */
-function sum(values: readonly string[]): string {
-  let scale = 0;
-  const ds = values.map((v) => parseDecimal(v));
-  for (const d of ds) scale = Math.max(scale, d.scale);
-  const units = ds.reduce((t, d) => t + d.units * 10n ** BigInt(scale - d.scale), 0n);
-  return formatDecimal({ units, scale });
-}
-
-function times(a: string, rate: string): string {
-  const x = parseDecimal(a);
-  const r = parseDecimal(rate);
-  return formatDecimal({ units: x.units * r.units, scale: x.scale + r.scale });
-}
+const sum = (values: readonly string[]): string => formatDecimal(sumDecimals(values));
+const times = (a: string, rate: string): string => formatDecimal(multiplyDecimal(a, rate));
 
 export type ExportRegistry = ReturnType<typeof createExportRegistry>;
 

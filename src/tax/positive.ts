@@ -7,7 +7,7 @@
 // A quantity remark is a per-person annual limit in the list; it is checked here per order.
 
 import { parseCsv } from '../kernel/csv.js';
-import { parseDecimal } from '../kernel/money.js';
+import { multiplyDecimal, parseDecimal } from '../kernel/money.js';
 import type { Order } from '../ceb/model/import-202205.js';
 import type { ItemRecord } from '../clearance/inventory.js';
 import { mismatch, type Mismatch } from '../clearance/match/mismatch.js';
@@ -63,12 +63,6 @@ export function positiveList(lines: readonly ListLine[]): PositiveList {
 
 export type PositiveListCheck = (order: Order, items: ReadonlyMap<string, ItemRecord>, tradeMode: string) => Mismatch[];
 
-const mul = (a: string, b: string) => {
-  const x = parseDecimal(a);
-  const y = parseDecimal(b);
-  return { units: x.units * y.units, scale: x.scale + y.scale };
-};
-
 export function createPositiveListCheck(list: () => PositiveList): PositiveListCheck {
   return (order, items, tradeMode) => {
     const h = order.OrderHead;
@@ -90,7 +84,7 @@ export function createPositiveListCheck(list: () => PositiveList): PositiveListC
         out.push(mismatch('MATCH_BONDED_ONLY', 'positive_list_remark', null, 'CEB311Message', field, '1210/1239', tradeMode));
       }
       if (entry.maxQty && entry.maxQtyUnit) {
-        const legal = rec.unit1 === entry.maxQtyUnit ? mul(l.qty, rec.qty1PerUnit) : rec.unit2 === entry.maxQtyUnit && rec.qty2PerUnit ? mul(l.qty, rec.qty2PerUnit) : undefined;
+        const legal = rec.unit1 === entry.maxQtyUnit ? multiplyDecimal(l.qty, rec.qty1PerUnit) : rec.unit2 === entry.maxQtyUnit && rec.qty2PerUnit ? multiplyDecimal(l.qty, rec.qty2PerUnit) : undefined;
         if (!legal) return;
         const prev = qty.get(entry.hs8);
         if (!prev) qty.set(entry.hs8, { ...legal, line: entry, at: i });

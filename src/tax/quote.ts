@@ -4,7 +4,7 @@
 // per-line detail and the rule applied.
 
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
-import { fenToYuan, parseDecimal, yuanToFenHalfUp } from '../kernel/money.js';
+import { fenToYuan, formatDecimal, multiplyDecimal, parseDecimal, yuanToFenHalfUp } from '../kernel/money.js';
 import { quoteTax, type LineRates, type TaxLineInput, type TaxRule } from './compute.js';
 import { dayOf, lineRates, todayInBeijing, type RateEntry, type RateTable } from './rates.js';
 
@@ -63,13 +63,7 @@ export function quoteOrder(order: Order, o: QuoteOptions): ListQuote {
       missing.push(`line ${l.gnum}: no product record for item ${l.itemNo ?? '(none)'}`);
       return undefined;
     }
-    const times = (a: string, b: string) => {
-      const x = parseDecimal(a);
-      const y = parseDecimal(b);
-      const units = (x.units * y.units).toString().padStart(x.scale + y.scale + 1, '0');
-      const cut = units.length - (x.scale + y.scale);
-      return x.scale + y.scale ? `${units.slice(0, cut)}.${units.slice(cut)}` : units;
-    };
+    const times = (a: string, b: string) => formatDecimal(multiplyDecimal(a, b));
     return {
       gnum: l.gnum, itemNo: l.itemNo, gcode: p.gcode, price: l.price, qty: l.qty, totalPrice: l.totalPrice,
       unit1: p.unit1, qty1: times(l.qty, p.qty1PerUnit),
