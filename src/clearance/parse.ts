@@ -18,6 +18,14 @@ export class IntakeRefused extends AppError {
 
 const ENVELOPE = /^\s*(?:\uFEFF)?(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?DxpMsg(?:Sv)?[\s>/]/;
 
+/** True when the text starts a DxpMsg / DxpMsgSv envelope (after an XML declaration and comments). */
+export const isEnvelope = (text: string): boolean => ENVELOPE.test(text.slice(0, 4096));
+
+/** The business message of a bare CEB message or of an envelope, read with the codec; undefined when an envelope holds none. */
+export function readBusinessMessage(bytes: Uint8Array): ReadResult | undefined {
+  return isEnvelope(Buffer.from(bytes.subarray(0, 4096)).toString('utf8')) ? unwrap(bytes).business : readMessage(bytes);
+}
+
 function accept(result: ReadResult, original: string, envelopeSender?: string, xml?: string | Uint8Array): Submission {
   if (!result.valid || !result.message || !result.messageType) throw new IntakeRefused(result.errors, original, result.messageType);
   // The signature covers the message exactly as received, so those bytes travel with a signed one.
@@ -31,7 +39,7 @@ function accept(result: ReadResult, original: string, envelopeSender?: string, x
 export function parseXmlSubmission(body: string | Buffer): Submission {
   const src = typeof body === 'string' ? body : body.toString('utf8');
   if (!src.trim()) throw new AppError('invalid', 'INTAKE_EMPTY');
-  if (ENVELOPE.test(src.slice(0, 4096))) {
+  if (isEnvelope(src)) {
     const u = unwrap(typeof body === 'string' ? body : new Uint8Array(body));
     if (u.errors.length || !u.business) throw new IntakeRefused([...u.errors, ...(u.business?.errors ?? [])], src, u.business?.messageType);
     return accept(u.business, src, u.dxp?.TransInfo.SenderId, u.dxp?.Data ? Buffer.from(u.dxp.Data, 'base64') : undefined);

@@ -1,8 +1,7 @@
 // silkgate tax quote FILE — the retail-import comprehensive tax of the lists in a CEB621 message.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readMessage } from '../ceb/codec.js';
-import { unwrap } from '../ceb/dxp.js';
+import { readBusinessMessage } from '../clearance/parse.js';
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import type { Config } from '../kernel/config.js';
 import { yuanToFen } from '../kernel/money.js';
@@ -27,9 +26,7 @@ export async function taxCommand(args: string[], config: Config): Promise<number
     }
   }
   const rates = values.rates ? rateTable(parseRates(await readFile(values.rates as string, 'utf8'))) : seedRates();
-  const bytes = await readFile(file);
-  const text = bytes.toString('utf8');
-  const read = /<(?:[\w.-]+:)?DxpMsg(?:Sv)?[\s>]/.test(text.slice(0, 4096)) ? unwrap(bytes).business : readMessage(bytes);
+  const read = readBusinessMessage(await readFile(file));
   if (!read?.message || (read.messageType !== 'CEB621Message' && read.messageType !== 'CEB311Message')) {
     process.stderr.write(`silkgate: ${file} is not a readable CEB621 or CEB311 message${read?.errors.length ? `: ${read.errors.slice(0, 3).map((e) => `${e.path} ${e.message.en}`).join('; ')}` : ''}\n`);
     return 1;

@@ -8,9 +8,8 @@ import { ANNUAL_LIMIT_FEN, SINGLE_LIMIT_FEN } from './compute.js';
 import { actorOf, requirePrincipal } from '../http/auth.js';
 import type { Inventory, Order } from '../ceb/model/import-202205.js';
 import { AppError } from '../kernel/errors.js';
-import { IntakeRefused } from '../clearance/parse.js';
-import { checkModel, readMessage, type Model, type ReadResult } from '../ceb/codec.js';
-import { unwrap } from '../ceb/dxp.js';
+import { IntakeRefused, readBusinessMessage } from '../clearance/parse.js';
+import { checkModel, type Model, type ReadResult } from '../ceb/codec.js';
 import { buyerKey } from '../clearance/pipeline.js';
 import * as clearance from '../clearance/repository.js';
 import type { Store } from '../db/store.js';
@@ -95,7 +94,7 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
   }, async (request) => {
     const p = requirePrincipal(request);
     const { idType, idNumber } = request.query;
-    const year = request.query.year ?? Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+    const year = request.query.year ?? Number(todayInBeijing().slice(0, 4));
     const key = buyerKey(idType, idNumber);
     const parcels = await clearance.buyerYear(deps.store.db, key, year);
     if (p.kind === 'enterprise') {
@@ -163,7 +162,7 @@ function readList(body: unknown): { messageType: string | undefined; model: Mode
   if (Buffer.isBuffer(body) || typeof body === 'string') {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
     original = bytes.toString('utf8');
-    read = /<(?:[\w.-]+:)?DxpMsg(?:Sv)?[\s>]/.test(original.slice(0, 4096)) ? unwrap(bytes).business : readMessage(bytes);
+    read = readBusinessMessage(bytes);
   } else {
     const b = body as { messageType?: unknown; message?: unknown } | null;
     original = JSON.stringify(body ?? null).slice(0, 100_000);

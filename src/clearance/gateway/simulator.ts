@@ -4,8 +4,8 @@
 // It keeps its own per-buyer annual ledger and applies the limits itself (-621005, -621018), and
 // answers a message it cannot read with CEB900. Receipts are held in memory: a simulator restart
 // loses receipts not yet delivered (a real transport keeps them; see the AMQP adapter).
-import { messages as messageInfo } from '../../ceb/catalogue.js';
 import { verifyXml } from '../../signing/dsig.js';
+import { mustSign } from '../../signing/outbound.js';
 import { createHash } from 'node:crypto';
 import type { Model } from '../../ceb/codec.js';
 import { checkModel } from '../../ceb/codec.js';
@@ -279,7 +279,7 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
       if (closed) throw new Error('customs simulator is closed');
       const at = now();
       for (const m of messages) {
-        if (options.verifySignatures && messageInfo.get(m.messageType)?.mustSign) {
+        if (options.verifySignatures && mustSign(m.messageType)) {
           const report = m.xml === undefined ? undefined : verifyXml(m.xml);
           if (!report?.valid) {
             schedule([formatReceipt(m, at, `1001 数字签名无效 / invalid digital signature: ${report ? report.detail : 'the declaration is not signed'}`)], 0);
