@@ -278,7 +278,7 @@ export function parseForC14n(input: string | Uint8Array, limits: XmlLimits = DEF
 
 const textEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const attrEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
-const escapeText = (s: string) => (/[&<>\r]/.test(s) ? s.replace(/[&<>\r]/g, (c) => textEscapes[c]!) : s);
+export const escapeText = (s: string) => (/[&<>\r]/.test(s) ? s.replace(/[&<>\r]/g, (c) => textEscapes[c]!) : s);
 const escapeAttr = (s: string) => (/[&<"\t\n\r]/.test(s) ? s.replace(/[&<"\t\n\r]/g, (c) => attrEscapes[c]!) : s);
 const renderPi = (p: CPi) => `<?${p.target}${p.data ? ' ' + p.data : ''}?>`;
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DS_NS, messages } from '../ceb/catalogue.js';
 import { XmlError } from '../ceb/xml/reader.js';
-import { canonicalDocument, canonicalElement, childElement, parseForC14n, textOf, type CDocument, type CElement } from './c14n.js';
+import { canonicalDocument, canonicalElement, childElement, escapeText, parseForC14n, textOf, type CDocument, type CElement } from './c14n.js';
 import { DerError } from './der.js';
 import { KeyError, signBytes, verifyBytes, type SoftwareKey } from './keys.js';
 import { SignerError, type SignatureAlgorithm, type Signer, type SignerCertificate } from './port.js';
@@ -108,7 +108,6 @@ export function prepareSignature(xml: string | Uint8Array, algorithm: SignatureA
   };
 }
 
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Signs with any Signer (software key, E-port client control, crypto device). */
 export async function signXml(xml: string | Uint8Array, signer: Signer): Promise<string> {

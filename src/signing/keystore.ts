@@ -5,7 +5,7 @@
 import type { Store } from '../db/store.js';
 import { AppError, conflict, notFound } from '../kernel/errors.js';
 import { newSeqId } from '../kernel/ids.js';
-import { DerError } from './der.js';
+import { DerError, pem } from './der.js';
 import { KeyError, exportPrivateKey, generateKey, importPrivateKey, publicKeyOf, sameKey, type SoftwareKey } from './keys.js';
 import type { SignatureAlgorithm } from './port.js';
 import type { SigningKeyTable } from './table.js';
@@ -68,7 +68,7 @@ const toEntry = (r: SigningKeyTable): KeyEntry => ({
   source: r.source as KeyEntry['source'],
   active: r.active === 1,
   createdAt: r.created_at,
-  certificatePem: `-----BEGIN CERTIFICATE-----\n${r.certificate.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`,
+  certificatePem: pem('CERTIFICATE', Buffer.from(r.certificate, 'base64')),
 });
 
 export type Keystore = ReturnType<typeof createKeystore>;
