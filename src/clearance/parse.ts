@@ -33,7 +33,9 @@ function accept(result: ReadResult, original: string, envelopeSender?: string, x
   // A signed message goes on byte for byte, so it must say exactly what was checked: a defect the
   // tolerant reader repaired (a repeated field, a misplaced element) would reach customs unrepaired.
   if (signed && result.warnings.length) throw new IntakeRefused(result.warnings, original, result.messageType);
-  return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}), ...(signed ? { signedXml: xml } : {}) };
+  // The codec read these bytes as strict UTF-8 already, so the text is exactly them.
+  const signedXml = signed ? (typeof xml === 'string' ? xml : Buffer.from(xml).toString('utf8')) : undefined;
+  return { messageType: result.messageType, model: result.message, ...(envelopeSender !== undefined ? { envelopeSender } : {}), ...(signedXml !== undefined ? { signedXml } : {}) };
 }
 
 export function parseXmlSubmission(body: string | Buffer): Submission {

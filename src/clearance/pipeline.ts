@@ -34,7 +34,7 @@ export interface Submission {
   /** DxpMsg SenderId when the message came in an envelope. */
   readonly envelopeSender?: string;
   /** The business message as received, when it carries a ds:Signature (what the signature covers). */
-  readonly signedXml?: string | Uint8Array;
+  readonly signedXml?: string;
 }
 
 export type AnswerStatus = 'accepted' | 'replayed' | 'refused' | 'discarded';
@@ -324,8 +324,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     });
     checkSender(enterprise, kind, s, docs.map((d) => d.head));
     // A signature covers a whole message: only a document alone in its signed message can keep it.
-    const signedAlone = s.signedXml !== undefined && docs.length === 1
-      ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : null;
+    const signedAlone = docs.length === 1 ? s.signedXml ?? null : null;
     const dupGuid = docs.find((d, i) => docs.findIndex((o) => o.guid === d.guid) !== i);
     if (dupGuid) throw new AppError('invalid', 'INTAKE_DUPLICATE_IN_MESSAGE', { value: dupGuid.guid }, [issue('INTAKE_DUPLICATE_IN_MESSAGE', `/${kind.entity}/${dupGuid.index}/${kind.head}/guid`, { value: dupGuid.guid })]);
     const dupKey = docs.find((d, i) => docs.findIndex((o) => o.key === d.key) !== i);
@@ -435,8 +434,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const { Signature: _signature, ...unsigned } = s.model;
         const root = JSON.stringify({ ...unsigned, [kind.entity]: [] });
         const model = `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
-        const asFiled = s.signedXml !== undefined && live.length === docs.length
-          ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : undefined;
+        const asFiled = live.length === docs.length ? s.signedXml : undefined;
         const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, enterpriseId: enterprise.id, ids: live.map((r) => r.id), ...(asFiled !== undefined ? { xml: asFiled } : {}) });
         await repo.insertOutbox(ins, trx, [{
           id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
@@ -683,7 +681,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const ebcItems = items.get(oh.ebcCode) ?? new Map<string, ItemRecord>();
       const filed = waitingLists.get(x.id);
       const mismatches: Mismatch[] = [...result.mismatches];
-      if (filed) mismatches.push(...checkFiledInventory((JSON.parse(filed.body) as Inventory), docs.order, docs.waybill));
+      if (filed) mismatches.push(...checkFiledInventory(bodyOf<Inventory>(filed), docs.order, docs.waybill));
       else mismatches.push(...missingItems(docs.order, ebcItems));
       // The order's taxTotal against the engine's, where every line has a record and a rate.
       const tax = deps.taxCheck?.(docs, ebcItems, ytd);
@@ -692,7 +690,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (deps.positiveList) {
         const ebcRef = codeCache.get(oh.ebcCode);
         const park = ebcRef ? await parkOf(trx, ebcRef.id) : null;
-        const tradeMode = filed ? String((JSON.parse(filed.body) as Inventory).InventoryHead.tradeMode ?? '') : park && bonded.has(park) ? '1210' : '9610';
+        const tradeMode = filed ? String(bodyOf<Inventory>(filed).InventoryHead.tradeMode ?? '') : park && bonded.has(park) ? '1210' : '9610';
         mismatches.push(...deps.positiveList(docs.order, ebcItems, tradeMode));
       }
       const value = dutiableFen(docs);
@@ -791,8 +789,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const direction = type === 'CEB603Message' ? 'export' : 'import';
     const entities = (s.model.Inventory as { InventoryHead: Head }[] | undefined) ?? [];
     // The declarant's own signature can travel with a list only when its message held that list alone.
-    const asFiled = s.signedXml !== undefined && entities.length === 1
-      ? (typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8')) : null;
+    const asFiled = entities.length === 1 ? s.signedXml ?? null : null;
     // 申报企业: the declarant names itself as agentCode (import: or the e-commerce enterprise).
     checkSender(enterprise, undefined, s, entities.map((e) => e.InventoryHead), direction === 'export' ? ['agentCode', 'ebcCode'] : undefined);
     const at = now();

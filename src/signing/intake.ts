@@ -19,7 +19,7 @@ function refuse(code: '1001' | '1002', key: MessageCode, params: Params, origina
 export function createSignatureCheck(keystore: Keystore, now: () => Date = () => new Date()) {
   return async (enterprise: Enterprise, s: Submission): Promise<void> => {
     const type = s.messageType.replace('Message', '');
-    const original = s.signedXml === undefined ? '' : typeof s.signedXml === 'string' ? s.signedXml : Buffer.from(s.signedXml).toString('utf8');
+    const original = s.signedXml ?? '';
     // A JSON submission carrying a Signature fragment cannot be checked: the bytes it signed are gone.
     if (s.signedXml === undefined) refuse('1001', 'SIGNATURE_INVALID', { type, detail: 'a signature can only be checked on the XML it signed; file signed messages as XML' }, JSON.stringify(s.model).slice(0, 100_000), s.messageType);
     const report = verifyXml(s.signedXml);
