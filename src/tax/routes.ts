@@ -21,6 +21,10 @@ import type { TaxBills } from './bills.js';
 import type { ExportRegistry } from './exports.js';
 export { productsOf } from './facts.js';
 
+/** A buyer's parcels filed through one platform (the order key is 311|ebpCode|orderNo). */
+const through = <T extends { order_key: string }>(parcels: readonly T[], platformCode: string | undefined): T[] =>
+  parcels.filter((x) => x.order_key.split('|')[1] === platformCode);
+
 export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills; exports: ExportRegistry }): void {
   const codeOf = async (p: ReturnType<typeof requirePrincipal>) => {
     if (p.kind !== 'enterprise') return undefined;
@@ -97,17 +101,14 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
     const year = request.query.year ?? Number(todayInBeijing().slice(0, 4));
     const key = buyerKey(idType, idNumber);
     const parcels = await clearance.buyerYear(deps.store.db, key, year);
+    // A platform sees the totals and its own parcels, not the buyer's parcels on other platforms.
+    let myParcels = parcels;
     if (p.kind === 'enterprise') {
       const me = await deps.registry.get(p.enterpriseId);
-      const code = me.customsCode ?? me.uscc;
-      if (!me.roles.includes('ebp') || !parcels.some((x) => x.order_key.split('|')[1] === code)) throw new AppError('forbidden', 'QUOTA_FORBIDDEN');
+      myParcels = through(parcels, me.customsCode ?? me.uscc);
+      if (!me.roles.includes('ebp') || !myParcels.length) throw new AppError('forbidden', 'QUOTA_FORBIDDEN');
     }
     const used = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
-    // A platform sees the totals and its own parcels, not the buyer's parcels on other platforms.
-    const myParcels = p.kind === 'enterprise' ? await (async () => {
-      const me = await deps.registry.get(p.enterpriseId);
-      return parcels.filter((x) => x.order_key.split('|')[1] === (me.customsCode ?? me.uscc));
-    })() : parcels;
     const released = parcels.filter((x) => x.list_state === 'released' || x.list_state === 'closed').reduce((t, x) => t + Number(x.value_fen ?? 0), 0);
     return {
       year, limit: fenToYuan(ANNUAL_LIMIT_FEN), singleLimit: fenToYuan(SINGLE_LIMIT_FEN),
@@ -140,7 +141,7 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
       let knowsBuyer = !me;
       if (h.buyerIdType && h.buyerIdNumber) {
         const key = buyerKey(h.buyerIdType, h.buyerIdNumber);
-        if (me) knowsBuyer = me.roles.includes('ebp') && (await clearance.buyerYear(deps.store.db, key, year)).some((x) => x.order_key.split('|')[1] === myCode);
+        if (me) knowsBuyer = me.roles.includes('ebp') && through(await clearance.buyerYear(deps.store.db, key, year), myCode).length > 0;
         if (knowsBuyer) ytd = (await clearance.quotas(deps.store.db, [{ buyer: key, year }])).get(`${key}|${year}`) ?? 0;
       }
       // Product records are the e-commerce enterprise's own: used for it (and the operator) only.
