@@ -9,6 +9,9 @@ import * as m0007 from './migrations/0007_buyer_index.js';
 import * as m0008 from './migrations/0008_tax_bills.js';
 import * as m0009 from './migrations/0009_export_registrations.js';
 import * as m0010 from './migrations/0010_signed_documents.js';
+import * as m0011 from './migrations/0011_summary.js';
+import * as m0012 from './migrations/0012_bonded_stock.js';
+import * as m0013 from './migrations/0013_aftercare.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -23,6 +26,9 @@ const migrations: Record<string, Migration> = {
   '0008_tax_bills': m0008,
   '0009_export_registrations': m0009,
   '0010_signed_documents': m0010,
+  '0011_summary': m0011,
+  '0012_bonded_stock': m0012,
+  '0013_aftercare': m0013,
 };
 
 /**

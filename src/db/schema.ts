@@ -5,5 +5,7 @@ import type { WebhookTables } from '../clearance/webhooks/table.js';
 import type { ClearanceTables } from '../clearance/table.js';
 import type { SigningTables } from '../signing/table.js';
 import type { TaxTables } from '../tax/table.js';
+import type { SummaryTables } from '../summary/table.js';
+import type { BondedTables } from '../bonded/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables {}

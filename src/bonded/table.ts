@@ -1,0 +1,2 @@
+// The bonded stock tables as Kysely sees them.
+export interface BondedTables {}

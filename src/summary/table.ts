@@ -1,0 +1,2 @@
+// The consolidated-declaration tables as Kysely sees them.
+export interface SummaryTables {}
