@@ -5,6 +5,13 @@ import type { Role } from '../registry/rules/catalogue.js';
 
 export type Head = Record<string, unknown>;
 
+/**
+ * What comes after a list is declared: its cancellation (623/605), return (625/213), the return's
+ * tally at the site (215), the waybill's sign-off (513) and the site's entry record (711).
+ */
+export type Aftercare = 'cancel' | 'refund' | 'tally' | 'status' | 'delivery';
+export const AFTERCARE_PARTS: ReadonlySet<string> = new Set<Aftercare>(['cancel', 'refund', 'tally', 'status', 'delivery']);
+
 export interface Kind {
   readonly messageType: string;
   readonly direction: 'import' | 'export';
@@ -23,7 +30,7 @@ export interface Kind {
   readonly parties: readonly string[];
   /** Head fields naming enterprises that may see the document. */
   readonly named: readonly string[];
-  readonly part: 'order' | 'payment' | 'waybill' | 'inventory' | 'transport';
+  readonly part: 'order' | 'payment' | 'waybill' | 'inventory' | 'transport' | Aftercare;
   /** The document's business key. */
   key(h: Head): string;
   /** How it finds its order: the order's key, or the orderNo alone (the import waybill has no ebpCode). */
@@ -101,6 +108,51 @@ export const KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
     key: (h) => k('CEB509', h.logisticsCode, h.copNo), link: () => undefined,
     waybills: (e) => listed(e, 'DepartureList', 'DepartureHead'),
     receipt: { messageType: 'CEB510Message', entity: 'DepartureReturn', key: (r) => k('CEB509', r.logisticsCode, r.copNo) },
+  }],
+  // After the list (cbec-rules.md §1.3 steps 5 and 7, §1.6; ceb-messages.md §5). A cancellation or
+  // return names the customs list number (invtNo) of the list it undoes.
+  ['CEB623Message', {
+    messageType: 'CEB623Message', direction: 'import', entity: 'InvtCancel', head: undefined, part: 'cancel',
+    roles: ['ebc', 'agent', 'declarant'], parties: ['agentCode', 'ebcCode'], named: ['agentCode', 'ebcCode', 'ebpCode', 'logisticsCode'],
+    key: (h) => k('CEB623', h.invtNo), link: () => undefined,
+    receipt: { messageType: 'CEB624Message', entity: 'InvtCancelReturn', key: (r) => k('CEB623', r.invtNo) },
+  }],
+  ['CEB625Message', {
+    messageType: 'CEB625Message', direction: 'import', entity: 'InvtRefund', head: 'InvtRefundHead', part: 'refund',
+    roles: ['ebc', 'agent', 'declarant'], parties: ['agentCode', 'ebcCode'], named: ['agentCode', 'ebcCode', 'ebpCode', 'logisticsCode'],
+    key: (h) => k('CEB625', h.invtNo), link: () => undefined,
+    receipt: { messageType: 'CEB626Message', entity: 'InvtRefundReturn', key: (r) => k('CEB625', r.invtNo) },
+  }],
+  ['CEB513Message', {
+    messageType: 'CEB513Message', direction: 'import', entity: 'LogisticsStatus', head: undefined, part: 'status',
+    roles: ['logistics'], parties: ['logisticsCode'], named: ['logisticsCode'],
+    key: (h) => k('CEB513', h.logisticsCode, h.logisticsNo), link: () => undefined,
+    receipt: { messageType: 'CEB514Message', entity: 'LogisticsStatusReturn', key: (r) => k('CEB513', r.logisticsCode, r.logisticsNo) },
+  }],
+  ['CEB711Message', {
+    messageType: 'CEB711Message', direction: 'import', entity: 'Delivery', head: 'DeliveryHead', part: 'delivery',
+    roles: ['warehouse'], parties: ['operatorCode'], named: ['operatorCode', 'logisticsCode'],
+    key: (h) => k('CEB711', h.operatorCode, h.copNo), link: () => undefined,
+    receipt: { messageType: 'CEB712Message', entity: 'DeliveryReturn', key: (r) => k('CEB711', r.operatorCode, r.copNo) },
+  }],
+  ['CEB605Message', {
+    messageType: 'CEB605Message', direction: 'export', entity: 'InvtCancel', head: undefined, part: 'cancel',
+    roles: ['ebc', 'agent', 'declarant'], parties: ['agentCode', 'ebcCode'], named: ['agentCode', 'ebcCode'],
+    key: (h) => k('CEB605', h.invtNo), link: () => undefined,
+    receipt: { messageType: 'CEB606Message', entity: 'InvtCancelReturn', key: (r) => k('CEB605', r.invtNo) },
+  }],
+  // 退货企业: the exporter, a special-area enterprise or their broker (2020年第44号).
+  ['CEB213Message', {
+    messageType: 'CEB213Message', direction: 'export', entity: 'InvtRefund', head: 'InvtRefundHead', part: 'refund',
+    roles: ['ebc', 'agent', 'declarant'], parties: ['agentCode', 'ebcCode'], named: ['agentCode', 'ebcCode', 'ebpCode', 'logisticsCode'],
+    key: (h) => k('CEB213', h.agentCode, h.coElNo), link: () => undefined,
+    receipt: { messageType: 'CEB214Message', entity: 'RefundReturn', key: (r) => k('CEB213', r.agentCode, r.coElNo) },
+  }],
+  ['CEB215Message', {
+    messageType: 'CEB215Message', direction: 'export', entity: 'InvtRefundDetail', head: undefined, part: 'tally',
+    roles: ['warehouse', 'logistics'], parties: ['operatorCode', 'logisticsCode'], named: ['operatorCode', 'logisticsCode'],
+    key: (h) => k('CEB215', h.operatorCode, h.coElNo), link: () => undefined,
+    receipt: { messageType: 'CEB216Message', entity: 'InvtRefundDetailReturn', key: (r) => k('CEB215', r.operatorCode, r.coElNo) },
   }],
 ]);
 

@@ -27,6 +27,8 @@ import type { OutboundSigner, SignOutcome } from '../signing/outbound.js';
 import type { TaxCheck } from '../tax/check.js';
 import type { PositiveListCheck } from '../tax/positive.js';
 import * as repo from './repository.js';
+import { AFTERCARE_PARTS } from './kinds.js';
+import { checkAftercare, decideApplications, recordApplications, withdrawApplications } from './aftercare.js';
 
 export interface Submission {
   readonly messageType: string;
@@ -109,6 +111,10 @@ const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: 
   CEB411Message: { duplicate: '-401007', noSuchDoc: '-401006', declared: '-401008', stale: '-401012' },
   CEB511Message: { duplicate: '-504015', noSuchDoc: '-504014', declared: '-504016', stale: null },
   CEB621Message: { duplicate: '-621004', noSuchDoc: '-621011', declared: '-621012', stale: null },
+  CEB623Message: { duplicate: '-623009', noSuchDoc: '-623004', declared: '-623005', stale: null },
+  CEB625Message: { duplicate: '-625022', noSuchDoc: '-625016', declared: '-625004', stale: null },
+  CEB513Message: { duplicate: '-505012', noSuchDoc: '-505014', declared: '-505014', stale: '-505016' },
+  CEB711Message: { duplicate: '-800003', noSuchDoc: '-800000', declared: '-800001', stale: '-800005' },
 };
 
 /** Which kind a customs receipt answers, by the receipt's message type. */
@@ -353,6 +359,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const heldIds = [...existing.values()].map((r) => r.id);
       const declaredIds = await declaredDocumentIds(trx, heldIds);
 
+      // Cancellations, returns, sign-offs and site entries are checked against what they name.
+      const aftercare = AFTERCARE_PARTS.has(kind.part)
+        ? await checkAftercare(trx, kind, fresh.map((d) => ({ guid: d.guid, appType: str(d.head.appType), head: d.head, entity: d.entity })), new Set([enterprise.customsCode, enterprise.uscc].filter((c): c is string => !!c)), at)
+        : undefined;
       // Transport documents (607/507/509) may list only waybills whose export list was filed.
       const listedBy = new Map<string, InventoryRow[]>();
       if (kind.waybills) {
@@ -361,6 +371,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       for (const d of fresh) {
         const appType = str(d.head.appType);
+        const verdict = aftercare?.get(d.guid);
+        if (verdict) { refuse(d, 'refused', verdict.code, verdict.key, verdict.params); continue; }
         if (kind.waybills && appType !== '3') {
           const unknown = kind.waybills(d.entity).filter((w) => !listedBy.has(w));
           if (unknown.length) { refuse(d, 'refused', '-1', 'INTAKE_UNKNOWN_WAYBILL', { waybills: unknown.map((w) => w.split('|').pop()).join(', ') }); continue; }
@@ -419,9 +431,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       stored = performance.now();
       for (const r of touched) await repo.updateDocument(trx, r);
       const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
-      if (removed.length) await detach(trx, removed, iso, p);
+      if (removed.length) {
+        if (aftercare) await withdrawApplications(trx, removed.map((r) => r.id), at);
+        else await detach(trx, removed, iso, p);
+      }
       if (live.length) {
         if (kind.waybills) milestones(kind, live, listedBy, iso, p, actor);
+        else if (aftercare) await afterList(trx, kind, live, at, p, actor);
         else await link(trx, kind, live, at, p);
         // Forward what was accepted to customs, as filed.
         // The payload is spliced from the stored JSON of each document, not written a third time.
@@ -511,7 +527,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (parcel.state !== 'matched' || !parcel.buyer_key || !parcel.value_fen) return;
     // A list customs refused or sent back has already given the quota back (see receive()).
     const [list] = parcel.inventory_id ? await repo.findInventoriesById(trx, [parcel.inventory_id]) : [];
-    if (list && (list.state === 'rejected' || list.state === 'returned')) return;
+    if (list && (list.state === 'rejected' || list.state === 'returned' || list.state === 'cancelled' || list.state === 'refunded')) return;
     await repo.addQuotas(trx, new Map([[`${parcel.buyer_key}|${parcel.year}`, -Number(parcel.value_fen)]]));
   }
 
@@ -534,6 +550,41 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         for (const l of listedBy.get(key) ?? []) {
           event(p, 'inventory', l.id, l.message_type, l.cop_no, l.state, l.state, actor, what,
             msg('EVENT_MILESTONE', { type: `${kind.messageType.slice(0, 6)} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
+        }
+      }
+    }
+  }
+
+  /**
+   * Cancellations and returns are recorded against their list (customs decides them); a sign-off
+   * (513), a site entry (711) or a return's tally (215) is recorded on the lists of its waybills.
+   */
+  async function afterList(trx: Kysely<Database>, kind: Kind, rows: readonly DocumentRow[], at: Date, p: Pending, actor: string): Promise<void> {
+    const iso = at.toISOString();
+    const type = kind.messageType.slice(0, 6);
+    for (const { list, row } of await recordApplications(trx, kind, rows, at)) {
+      event(p, 'inventory', list.id, list.message_type, list.cop_no, list.state, list.state, actor, `${row.kind}_applied`,
+        msg('EVENT_AFTERCARE_APPLIED', { type, key: list.invt_no ?? list.cop_no }), JSON.parse(row.audience), iso);
+    }
+    const waybillsOf = (r: DocumentRow): string[] => {
+      const e = bodyOf<Head>(r);
+      if (kind.part === 'status') return [importWaybillKey(str(e.logisticsCode), str(e.logisticsNo))];
+      if (kind.part === 'delivery') {
+        const h = (e.DeliveryHead ?? {}) as Head;
+        return ((e.DeliveryList as Head[] | undefined) ?? []).map((l) => importWaybillKey(str(h.logisticsCode), str(l.logisticsNo)));
+      }
+      if (kind.part === 'tally') return [exportWaybillKey(str(e.logisticsCode), str(e.logisticsNo))];
+      return [];
+    };
+    const keys = rows.flatMap(waybillsOf);
+    if (!keys.length) return;
+    const lists = await repo.findInventoriesByWaybill(trx, keys);
+    const what = kind.part === 'status' ? 'signed' : kind.part === 'delivery' ? 'at_site' : 'tallied';
+    for (const r of rows) {
+      for (const key of waybillsOf(r)) {
+        for (const l of lists.filter((x) => x.waybill_key === key)) {
+          event(p, 'inventory', l.id, l.message_type, l.cop_no, l.state, l.state, actor, what,
+            msg('EVENT_MILESTONE', { type: `${type} ${what}`, key: r.doc_key }), JSON.parse(l.audience), iso);
         }
       }
     }
@@ -1121,6 +1172,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (pre !== inv.pre_no || invt !== inv.invt_no) numbers.set(inv.id, { pre, invt });
           if (to === 'rejected' || to === 'returned') parcelIds.add(inv.parcel_id);
         }
+      }
+      // Cancellations and returns customs decided: approval undoes the list (whole or in part) and
+      // gives the buyer's quota back; a refusal leaves the list as it was.
+      const verdicts = new Map<string, 'approved' | 'refused'>();
+      const subjectById = new Map([...docs.values()].filter((d) => AFTERCARE_PARTS.has(KINDS.get(d.message_type)?.part ?? '')).map((d) => [d.id, d]));
+      for (const [id, to] of subjectById.size ? docStates : []) {
+        const d = subjectById.get(id);
+        const part = d ? KINDS.get(d.message_type)?.part : undefined;
+        if (part !== 'cancel' && part !== 'refund') continue;
+        if (to === 'concluded') verdicts.set(id, 'approved');
+        else if (to === 'rejected') verdicts.set(id, 'refused');
+      }
+      for (const dec of await decideApplications(trx, verdicts, at)) {
+        const l = dec.list;
+        const from = invStates.get(l.id) ?? l.state;
+        const to = dec.listState && canMoveInventory(from, dec.listState) ? dec.listState : from;
+        if (to !== from) invStates.set(l.id, to);
+        event(p, 'inventory', l.id, l.message_type, l.cop_no, from, to, 'customs', `${dec.row.kind}_approved`,
+          dec.listState ? msg('EVENT_AFTERCARE_APPROVED', { type: dec.row.message_type.slice(0, 6), key: l.invt_no ?? l.cop_no }) : msg('EVENT_AFTERCARE_PARTLY', { key: l.invt_no ?? l.cop_no }),
+          JSON.parse(dec.row.audience), iso);
+        if (dec.quota) giveBack.set(dec.quota.key, (giveBack.get(dec.quota.key) ?? 0) - dec.quota.fen);
       }
       // Quota held by a list customs refused or sent back is given back to the buyer.
       if (parcelIds.size) {

@@ -5,7 +5,7 @@
 export type DocumentState = 'received' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'rejected' | 'concluded' | 'deleted';
 export type InventoryState =
   | 'built' | 'filed' | 'waiting' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'review' | 'inspection'
-  | 'detained' | 'concluded' | 'released' | 'closed' | 'rejected' | 'returned' | 'cancelled';
+  | 'detained' | 'concluded' | 'released' | 'closed' | 'rejected' | 'returned' | 'cancelled' | 'refunded';
 
 /** Receipt returnStatus → the state it puts a document (312/412/512, 304/404/506 …) in. */
 export const DOCUMENT_RECEIPT_STATES: Readonly<Record<string, DocumentState>> = {
@@ -42,16 +42,19 @@ export const INVENTORY_TRANSITIONS: Readonly<Record<InventoryState, readonly Inv
   send_failed: ['sent', 'cancelled'],
   declaring: ['delivered', 'stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'rejected', 'send_failed'],
   delivered: ['stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'rejected'],
-  stored: ['review', 'inspection', 'detained', 'concluded', 'released', 'rejected', 'returned'],
-  review: ['inspection', 'detained', 'concluded', 'released', 'rejected', 'returned'],
-  inspection: ['review', 'detained', 'concluded', 'released', 'rejected', 'returned'],
-  detained: ['review', 'inspection', 'concluded', 'released', 'rejected', 'returned'],
-  concluded: ['released', 'inspection', 'detained', 'returned'],
-  released: ['closed'],
-  closed: [],
+  // cancelled from here on: customs approved a cancellation (export CEB605 before departure).
+  stored: ['review', 'inspection', 'detained', 'concluded', 'released', 'rejected', 'returned', 'cancelled'],
+  review: ['inspection', 'detained', 'concluded', 'released', 'rejected', 'returned', 'cancelled'],
+  inspection: ['review', 'detained', 'concluded', 'released', 'rejected', 'returned', 'cancelled'],
+  detained: ['review', 'inspection', 'concluded', 'released', 'rejected', 'returned', 'cancelled'],
+  concluded: ['released', 'inspection', 'detained', 'returned', 'cancelled'],
+  // A released list may be cancelled (CEB623/605) or returned whole (CEB625/213).
+  released: ['closed', 'cancelled', 'refunded'],
+  closed: ['cancelled', 'refunded'],
   rejected: [],
   returned: [],
   cancelled: [],
+  refunded: [],
 };
 
 export function documentStateFor(returnStatus: string): DocumentState | undefined {
@@ -67,5 +70,5 @@ export const canMoveInventory = (from: string, to: string): boolean =>
 
 /** States in which a list is with customs or done: the three documents may no longer change. */
 export const DECLARED: ReadonlySet<string> = new Set<InventoryState>([
-  'sent', 'declaring', 'delivered', 'stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'closed', 'returned',
+  'sent', 'declaring', 'delivered', 'stored', 'review', 'inspection', 'detained', 'concluded', 'released', 'closed', 'returned', 'refunded',
 ]);

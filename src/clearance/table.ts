@@ -139,7 +139,35 @@ export interface BuyerVerificationRow {
   verified_at: string;
 }
 
+/** A cancellation or return of a declared list (migration 0013). */
+export interface ListReturnRow {
+  id: string;
+  document_id: string;
+  message_type: string;
+  kind: 'cancel' | 'return';
+  direction: string;
+  inventory_id: string;
+  invt_no: string;
+  enterprise_id: string;
+  state: 'applied' | 'approved' | 'refused' | 'withdrawn';
+  lines: string;
+  whole: number;
+  value_fen: number | string;
+  quota_fen: number | string | null;
+  tax_fen: number | string | null;
+  released_at: string;
+  applied_at: string;
+  apply_by: string;
+  goods_back_by: string | null;
+  tax_free_until: string | null;
+  tax_free: number | null;
+  decided_at: string | null;
+  reason: string;
+  audience: string;
+}
+
 export interface ClearanceTables {
+  list_returns: ListReturnRow;
   buyer_verifications: BuyerVerificationRow;
   ceb_documents: DocumentRow;
   intake_guids: IntakeGuidRow;

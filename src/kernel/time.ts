@@ -42,3 +42,8 @@ export function parseCustomsTime(text: string, format?: CustomsTimeFormat): Date
   ) throw new RangeError(`not a valid date/time: "${text}"`);
   return new Date(utc - OFFSET_MS);
 }
+
+/** The Beijing calendar day (YYYY-MM-DD) of an ISO-8601 instant: customs days are Beijing days. */
+export function beijingDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+}

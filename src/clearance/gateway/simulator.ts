@@ -71,7 +71,31 @@ const DOCS: Record<string, { type: string; entity: string; head?: string; ret: s
   CEB607Message: { type: 'CEB608Message', entity: 'WayBill', head: 'WayBillHead', ret: 'WayBillReturn', keys: ['guid', 'agentCode', 'logisticsCode', 'copNo', 'preNo', 'billNo', 'msgSeqNo'] },
   CEB507Message: { type: 'CEB508Message', entity: 'Arrival', head: 'ArrivalHead', ret: 'ArrivalReturn', keys: ['guid', 'operatorCode', 'logisticsCode', 'preNo', 'copNo', 'billNo', 'msgSeqNo'] },
   CEB509Message: { type: 'CEB510Message', entity: 'Departure', head: 'DepartureHead', ret: 'DepartureReturn', keys: ['guid', 'logisticsCode', 'copNo', 'preNo', 'msgSeqNo'] },
+  CEB513Message: { type: 'CEB514Message', entity: 'LogisticsStatus', ret: 'LogisticsStatusReturn', keys: ['guid', 'logisticsCode', 'logisticsNo', 'logisticsStatus'] },
+  CEB711Message: { type: 'CEB712Message', entity: 'Delivery', head: 'DeliveryHead', ret: 'DeliveryReturn', keys: ['guid', 'customsCode', 'operatorCode', 'copNo', 'preNo'] },
+  CEB215Message: { type: 'CEB216Message', entity: 'InvtRefundDetail', ret: 'InvtRefundDetailReturn', keys: ['guid', 'operatorCode', 'logisticsCode', 'logisticsNo', 'coElNo', 'preNo'] },
 };
+
+/** Cancellations and returns: customs decides them against the list they name. */
+const UNDO: Record<string, { type: string; entity: string; head?: string; ret: string; keys: readonly string[]; ok: string }> = {
+  CEB623Message: { type: 'CEB624Message', entity: 'InvtCancel', ret: 'InvtCancelReturn', keys: ['guid', 'customsCode', 'agentCode', 'ebpCode', 'ebcCode', 'copNo', 'preNo', 'invtNo'], ok: '399' },
+  CEB625Message: { type: 'CEB626Message', entity: 'InvtRefund', head: 'InvtRefundHead', ret: 'InvtRefundReturn', keys: ['guid', 'customsCode', 'agentCode', 'ebpCode', 'ebcCode', 'copNo', 'preNo', 'invtNo'], ok: '399' },
+  CEB605Message: { type: 'CEB606Message', entity: 'InvtCancel', ret: 'InvtCancelReturn', keys: ['guid', 'agentCode', 'copNo', 'preNo', 'invtNo'], ok: '399' },
+  CEB213Message: { type: 'CEB214Message', entity: 'InvtRefund', head: 'InvtRefundHead', ret: 'RefundReturn', keys: ['guid', 'ebpCode', 'ebcCode', 'agentCode', 'coElNo', 'preNo', 'invtNo'], ok: '800' },
+};
+
+/** What customs remembers of a list it released, to decide a later cancellation or return. */
+interface Released {
+  readonly list: Model;
+  readonly at: Date;
+  readonly buyer?: string;
+  readonly valueFen: number;
+  readonly taxNo?: string;
+  /** Quantities already returned per gnum (5-decimal units). */
+  readonly returned: Map<string, bigint>;
+  undone: boolean;
+  closed: boolean;
+}
 
 
 export interface SimulatorGateway extends CustomsGateway {
@@ -88,6 +112,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
   const ledger = new Map<string, number>();
   // Released export lists by carrier + waybill number, for 结关 on departure.
   const exportLists = new Map<string, Model>();
+  // Lists customs released, by invtNo (import and export), for cancellations and returns.
+  const released = new Map<string, Released>();
   let sink: ReceiptSink | undefined;
   let seq = 0;
   // Due receipts grouped by delivery time; one timer at a time.
@@ -155,7 +181,11 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
         const h = e.DepartureHead as Model;
         for (const l of (e.DepartureList as Model[] | undefined) ?? []) {
           const list = exportLists.get(`${String(h.logisticsCode)}|${String(l.logisticsNo)}`);
-          if (list) closed.push({ ...list, returnStatus: '899', returnTime: returnTime(at, 2), returnInfo: '结关（离境）' });
+          if (list) {
+            closed.push({ ...list, returnStatus: '899', returnTime: returnTime(at, 2), returnInfo: '结关（离境）' });
+            const r = released.get(String(list.invtNo));
+            if (r) r.closed = true;
+          }
         }
       }
       if (closed.length) steps.push([{ messageType: 'CEB604Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', InventoryReturn: closed } }]);
@@ -207,6 +237,7 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
       receipt(2, '120', '海关入库', true);
       release(receipt, 3, roll - shares.reject);
       exportLists.set(`${h.logisticsCode}|${h.logisticsNo}`, { ...base, invtNo });
+      released.set(invtNo, { list: _inv, at: now(), valueFen: 0, returned: new Map(), undone: false, closed: false });
     });
   }
 
@@ -230,14 +261,14 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
           });
         }
       };
-      walkImport(model, h, write);
+      walkImport(model, h, write, invtNo, bill ? `${invtNo}01` : undefined);
     });
     for (const [i, tax] of taxed) (steps[i] ??= []).push({ messageType: 'CEB816Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', Tax: tax } });
     return steps;
   }
 
   /** One import list's answers: customs' own limit checks, then 120 and the release path by the shares. */
-  function walkImport(model: Model, h: Record<string, string>, receipt: Write): void {
+  function walkImport(model: Model, h: Record<string, string>, receipt: Write, invtNo: string, taxNo: string | undefined): void {
     const inv = model as unknown as Inventory;
     receipt(0, '2', '新增申报成功');
     // Customs' own limit checks on the list (cbec-rules.md §3.1).
@@ -263,6 +294,70 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
       return;
     }
     receipt(release(receipt, i, r - shares.returned), '899', '结关', true);
+    released.set(invtNo, { list: model, at: now(), buyer, valueFen: value, ...(taxNo ? { taxNo } : {}), returned: new Map(), undone: false, closed: true });
+  }
+
+  /**
+   * A cancellation (623/605) or return (625/213): customs checks it against the list it released
+   * — known, not undone already, returns within their window and within the quantities — then
+   * approves it (399; a return of exports is released, 800). An approved import cancellation or
+   * whole return voids the tax bill (CEB818 status 3) and gives the buyer's quota back.
+   */
+  function undoReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
+    const d = UNDO[m.messageType]!;
+    const steps: InboundReceipt[][] = [[], [], []];
+    const voids: Model[] = [];
+    for (const e of (m.model[d.entity] as Model[] | undefined) ?? []) {
+      const h = (d.head ? e[d.head] : e) as Model;
+      const echo = { ...Object.fromEntries(d.keys.map((k) => [k, h[k] ?? ''])), preNo: h.preNo || `B${formatCustomsTime(at, 'YYYYMMDD')}${String(++seq).padStart(9, '0')}` };
+      const push = (i: number, status: string, info: string) => steps[i]!.push({
+        messageType: d.type, receivedAt: at,
+        model: { guid: newGuid(), version: '1.0', [d.ret]: [{ ...echo, returnStatus: status, returnTime: returnTime(at, i), returnInfo: info }] },
+      });
+      push(0, '2', '新增申报成功');
+      const invtNo = String(h.invtNo ?? '');
+      const list = released.get(invtNo);
+      const importing = m.messageType === 'CEB623Message' || m.messageType === 'CEB625Message';
+      if (!list) { push(1, importing ? (m.messageType === 'CEB623Message' ? '-623003' : '-625016') : '100', `系统中不存在清单编号为[${invtNo}]的清单`); continue; }
+      if (list.undone) { push(1, m.messageType === 'CEB623Message' ? '-623009' : m.messageType === 'CEB625Message' ? '-625022' : '100', `清单[${invtNo}]已撤销或退货`); continue; }
+      const days = (at.getTime() - list.at.getTime()) / 86_400_000;
+      if (m.messageType === 'CEB625Message' && days > 30) { push(1, '100', `清单[${invtNo}]放行已超过30天，不予退货`); continue; }
+      if (m.messageType === 'CEB213Message' && days > 366) { push(1, '100', `清单[${invtNo}]放行已超过1年，不予退货`); continue; }
+      if (m.messageType === 'CEB605Message' && list.closed) { push(1, '100', `清单[${invtNo}]已离境结关，不能撤销`); continue; }
+      let whole = m.messageType === 'CEB623Message' || m.messageType === 'CEB605Message';
+      let share = whole ? list.valueFen : 0;
+      if (!whole) {
+        const own = new Map(((list.list.InventoryList as Model[] | undefined) ?? []).map((l) => [String(l.gnum), l]));
+        let bad = '';
+        const asked = new Map<string, bigint>();
+        for (const r of (e.InvtRefundList as Model[] | undefined) ?? []) {
+          const l = own.get(String(r.gnum));
+          const q = units(String(r.qty)) ?? 0n;
+          const left = (units(String(l?.qty ?? '0')) ?? 0n) - (list.returned.get(String(r.gnum)) ?? 0n) - (asked.get(String(r.gnum)) ?? 0n);
+          if (!l || q <= 0n || q > left) { bad = `第[${String(r.gnum)}]项退货数量不符`; break; }
+          asked.set(String(r.gnum), (asked.get(String(r.gnum)) ?? 0n) + q);
+        }
+        if (bad) { push(1, importing ? '-625001' : '100', `退货申请单报文校验失败，${bad}`); continue; }
+        for (const [g, q] of asked) list.returned.set(g, (list.returned.get(g) ?? 0n) + q);
+        whole = [...own.values()].every((l) => (list.returned.get(String(l.gnum)) ?? 0n) >= (units(String(l.qty)) ?? 0n));
+        const total = [...own.values()].reduce((s2, l) => s2 + (units(String(l.totalPrice)) ?? 0n), 0n);
+        const back = [...asked].reduce((s2, [g, q]) => {
+          const l = own.get(g)!;
+          const of = units(String(l.qty)) ?? 1n;
+          return s2 + (units(String(l.totalPrice)) ?? 0n) * q / (of || 1n);
+        }, 0n);
+        share = whole ? list.valueFen : total > 0n ? Number(BigInt(list.valueFen) * back / total) : 0;
+      }
+      push(1, '120', '海关入库');
+      push(2, d.ok, d.ok === '800' ? '退货放行' : '海关审结');
+      if (whole) list.undone = true;
+      if (importing && list.buyer) ledger.set(list.buyer, Math.max(0, (ledger.get(list.buyer) ?? 0) - share));
+      if (importing && whole && list.taxNo) {
+        voids.push({ TaxHeadStatus: { guid: newGuid(), returnTime: returnTime(at, 2), invtNo, taxNo: list.taxNo, status: '3' } });
+      }
+    }
+    if (voids.length) steps[2]!.push({ messageType: 'CEB818Message', receivedAt: at, model: { guid: newGuid(), version: '1.0', Tax: voids } });
+    return steps.filter((x) => x.length);
   }
 
   function formatReceipt(m: OutboundMessage, at: Date, problems: string): InboundReceipt {
@@ -302,7 +397,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
           }
         }
         const steps = m.messageType === 'CEB621Message' ? inventoryReceipts(m, at, bills)
-          : m.messageType === 'CEB603Message' ? exportInventoryReceipts(m, at) : documentReceipts(m, at);
+          : m.messageType === 'CEB603Message' ? exportInventoryReceipts(m, at)
+            : UNDO[m.messageType] ? undoReceipts(m, at) : documentReceipts(m, at);
         if (step === 0) schedule(steps.flat(), 0);
         else steps.forEach((batch, i) => schedule(batch, (i + 1) * step));
       }
