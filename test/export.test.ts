@@ -207,3 +207,83 @@ describe('export 9610 over HTTP', () => {
     expect((await app.inject({ url: '/api/v1/tax/export-registrations', headers: auth(broker) })).json().total).toBe(0);
   });
 });
+
+describe('export cancellations (CEB605), returns (CEB213) and their tally (CEB215)', () => {
+  const filed = async () => {
+    const x = exportParcel();
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) await post(by, type, model);
+    await platform.pipeline.drain();
+    const inv = await status('inventory', x.copNo);
+    expect(inv.state).toBe('released');
+    return { x, invtNo: inv.numbers.invtNo as string };
+  };
+  const cancel = (invtNo: string, copNo: string) => ({
+    guid: newGuid(), version: '1.0', BaseTransfer: transfer(broker),
+    InvtCancel: [{ guid: newGuid(), appType: '1', appTime: T, appStatus: '2', customsCode: '2900', copNo, invtNo, reason: '买家取消订单，货物未出境', agentCode: broker.customsCode!, agentName: broker.nameZh, ebcCode: ebc.customsCode!, ebcName: ebc.nameZh }],
+  });
+  const depart = async (x: ReturnType<typeof exportParcel>) => {
+    for (const [by, type, kind] of [[broker, 'CEB607Message', 'WayBill'], [site, 'CEB507Message', 'Arrival'], [carrier, 'CEB509Message', 'Departure']] as const) await post(by, type, x.transport(kind, by));
+    await platform.pipeline.drain();
+  };
+
+  it('a released list that has not left is cancelled once customs approves; one that departed cannot be', async () => {
+    const { x, invtNo } = await filed();
+    const r = await post(broker, 'CEB605Message', cancel(invtNo, `C${x.copNo}`.slice(0, 30)));
+    expect(r.json().receipts[0]).toMatchObject({ status: 'accepted' });
+    await platform.pipeline.drain();
+    expect((await status('inventory', x.copNo)).state).toBe('cancelled');
+    const gone = await filed();
+    await depart(gone.x);
+    expect((await status('inventory', gone.x.copNo)).state).toBe('closed');
+    const late = (await post(broker, 'CEB605Message', cancel(gone.invtNo, `C${gone.x.copNo}`.slice(0, 30)))).json().receipts[0];
+    expect(late).toMatchObject({ status: 'refused', returnStatus: '-1' });
+    expect(late.returnInfo.en).toContain('closed');
+    // Only the list's e-commerce enterprise or a declarant may cancel it (the site operator may not).
+    const foreign = cancel(invtNo, 'C-FOREIGN');
+    foreign.InvtCancel[0]!.ebcCode = site.customsCode!;
+    foreign.InvtCancel[0]!.agentCode = site.customsCode!;
+    foreign.BaseTransfer = transfer(site);
+    const f = await post(site, 'CEB605Message', foreign);
+    expect(f.statusCode).toBe(403);
+    expect(f.json().error.code).toBe('INTAKE_ROLE');
+  });
+
+  it('a return of exported goods is released by customs within a year, with its tax-free re-import window as dated data', async () => {
+    const { x, invtNo } = await filed();
+    await depart(x);
+    const coElNo = `RT${x.copNo}`.slice(0, 30);
+    const back = {
+      guid: newGuid(), version: '1.0', BaseTransfer: transfer(broker),
+      InvtRefund: [{
+        InvtRefundHead: {
+          guid: newGuid(), appType: '1', appTime: T, appStatus: '2', customsCode: '2900', ebpCode: ebp.customsCode!, ebpName: ebp.nameZh, ebcCode: ebc.customsCode!, ebcName: ebc.nameZh,
+          logisticsNo: x.logisticsNo, logisticsCode: carrier.customsCode!, logisticsName: carrier.nameZh, coElNo, invtNo, tradeMode: '9610', agentCode: broker.customsCode!, agentName: broker.nameZh,
+          billNo: x.logisticsNo, ieFlag: 'I', trafMode: '5', trafName: 'CA', portCode: '2900', reason: '买家拒收', country: '502', voyageNo: 'CA902',
+        },
+        InvtRefundList: [{ gnum: '1', gcode: '9505100000', gname: '圣诞装饰彩球', gmodel: '8cm 塑料', qty: '12', qty1: '1', unit: '011', unit1: '035' }],
+      }],
+    };
+    const tooMany = structuredClone(back);
+    Object.assign(tooMany.InvtRefund[0]!.InvtRefundHead, { guid: newGuid(), coElNo: `${coElNo}X`.slice(0, 30) });
+    tooMany.InvtRefund[0]!.InvtRefundList[0]!.qty = '13';
+    expect((await post(broker, 'CEB213Message', tooMany)).json().receipts[0]).toMatchObject({ status: 'refused' });
+    expect((await post(broker, 'CEB213Message', back)).json().receipts[0]).toMatchObject({ status: 'accepted' });
+    await platform.pipeline.drain();
+    const inv = await status('inventory', x.copNo);
+    expect(inv.state).toBe('refunded');
+    const row = await platform.store.db.selectFrom('list_returns').selectAll().where('invt_no', '=', invtNo).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ kind: 'return', direction: 'export', state: 'approved', whole: 1 });
+    // Six months after the export's release; exported in 2026, outside the 2023-01-30…2025-12-31 window of 2023年第4号/第34号.
+    expect(row.tax_free_until!.slice(0, 7)).toBe(new Date(Date.parse(row.released_at) + 182 * 86_400_000).toISOString().slice(0, 7));
+    expect(row.tax_free).toBe(0);
+    // The tally at the site (CEB215) names the returned waybill and is recorded on the list.
+    const tally = {
+      guid: newGuid(), version: '1.0', BaseTransfer: transfer(site),
+      InvtRefundDetail: [{ guid: newGuid(), appType: '1', appTime: T, appStatus: '2', customsCode: '2900', operatorCode: site.customsCode!, operatorName: site.nameZh, logisticsCode: carrier.customsCode!, logisticsName: carrier.nameZh, logisticsNo: x.logisticsNo, invtNo, coElNo, billNo: x.logisticsNo, ieFlag: 'I', trafMode: '5', trafName: 'CA', voyageNo: 'CA902' }],
+    };
+    expect((await post(site, 'CEB215Message', tally)).json().receipts[0]).toMatchObject({ status: 'accepted' });
+    await platform.pipeline.drain();
+    const after = await status('inventory', x.copNo);
+    expect(after.history.some((h: { cause: { code: string } }) => h.cause.code === 'tallied')).toBe(true);
+  });
+});
