@@ -90,10 +90,15 @@ describe('import returns (CEB625) and cancellations (CEB623)', () => {
     // The parcel held 320.00 (goods 300 + freight 20) of the buyer's 26,000: all of it comes back.
     expect(Number(row!.quota_fen)).toBe(32000);
     expect(Number(row!.tax_fen)).toBe(2912);
-    expect(row!.goods_back_by > row!.apply_by).toBe(true);
+    expect(row!.goods_back_by! > row!.apply_by).toBe(true);
     expect((await bills(r)).map((b) => b.status)).toEqual(['3']);
     const q = await quota(r);
     expect(q.used).toBe('0.00');
+    // The platform's view of it, for the enterprise and nobody else.
+    const mine = (await app.inject({ url: `/api/v1/returns?invtNo=${r.invtNo}`, headers: auth(parties.ebc) })).json();
+    expect(mine.items).toEqual([expect.objectContaining({ kind: 'return', state: 'approved', whole: true, quotaFen: 32000, taxFen: 2912, goodsBackOverdue: false })]);
+    expect(Date.parse(mine.items[0].goodsBackBy) - Date.parse(mine.items[0].releasedAt)).toBe(45 * 86_400_000);
+    expect((await app.inject({ url: `/api/v1/returns?invtNo=${r.invtNo}`, headers: auth(other) })).json().total).toBe(0);
   });
 
   it('a partial return gives back the returned goods\' share: one tin of two is half the quota and half the tax', async () => {

@@ -111,6 +111,35 @@ export function createClearanceQueries(store: Store) {
       };
     },
 
+    /**
+     * Cancellations and returns the principal may see, newest first, with their clocks: apply by
+     * (30 days / 1 year after release), goods back by (45 days), the tax-free re-import window, and
+     * whether the goods-back deadline has passed for an approved import return.
+     */
+    async listReturns(principal: Principal, q: { state?: string; kind?: string; direction?: string; invtNo?: string; limit?: number; offset?: number }, asOf = new Date()) {
+      const limit = Math.min(q.limit ?? 50, 500);
+      const offset = q.offset ?? 0;
+      let base = db.selectFrom('list_returns');
+      if (principal.kind !== 'admin') base = base.where('audience', 'like', `%"${principal.enterpriseId}"%`);
+      if (q.state) base = base.where('state', '=', q.state as 'applied');
+      if (q.kind) base = base.where('kind', '=', q.kind as 'return');
+      if (q.direction) base = base.where('direction', '=', q.direction);
+      if (q.invtNo) base = base.where('invt_no', '=', q.invtNo);
+      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const rows = await base.selectAll().orderBy('applied_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+      const fen = (v: number | string | null) => (v === null ? null : Number(v));
+      return {
+        total, limit, offset,
+        items: rows.map((r) => ({
+          id: r.id, messageType: r.message_type, kind: r.kind, direction: r.direction, invtNo: r.invt_no, inventoryId: r.inventory_id, documentId: r.document_id,
+          state: r.state, whole: r.whole === 1, lines: JSON.parse(r.lines) as unknown[], valueFen: Number(r.value_fen), quotaFen: fen(r.quota_fen), taxFen: fen(r.tax_fen),
+          reason: r.reason, releasedAt: r.released_at, appliedAt: r.applied_at, applyBy: r.apply_by, goodsBackBy: r.goods_back_by,
+          goodsBackOverdue: r.direction === 'import' && r.kind === 'return' && r.state === 'approved' && !!r.goods_back_by && r.goods_back_by < asOf.toISOString(),
+          taxFreeUntil: r.tax_free_until, taxFree: r.tax_free === null ? null : r.tax_free === 1, decidedAt: r.decided_at,
+        })),
+      };
+    },
+
     /** An enterprise's product records (商品备案), searched and paged. */
     products(ebcCode: string, q: string | undefined, limit: number, offset: number) {
       return repo.listItemRecords(db, ebcCode, q, limit, offset);

@@ -73,6 +73,21 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
     },
   }, async (request) => queries.listParcels(requirePrincipal(request), request.query));
 
+  r.get('/api/v1/returns', {
+    schema: {
+      tags, security, summary: 'Cancellations and returns of declared lists (CEB623/625 import, CEB605/213 export) with their clocks',
+      description: 'applyBy: 30 days (import return, 2020年第45号) or 1 year (export return, 2020年第44号) after release; goodsBackBy: 45 days after release (import); taxFreeUntil: six months after the export release (2023年第4号/第34号, exports of 2023-01-30…2025-12-31). quotaFen and taxFen: what customs\' approval gave back to the buyer.',
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union(['applied', 'approved', 'refused', 'withdrawn'].map((s) => Type.Literal(s)))),
+        kind: Type.Optional(Type.Union([Type.Literal('cancel'), Type.Literal('return')])),
+        direction: Type.Optional(Type.Union([Type.Literal('import'), Type.Literal('export')])),
+        invtNo: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      }),
+    },
+  }, async (request) => queries.listReturns(requirePrincipal(request), request.query));
+
   r.get('/api/v1/clearance/summary', {
     schema: { tags, security, summary: 'Counts of documents, parcels and lists by state (what the caller may see)' },
   }, async (request) => queries.summary(requirePrincipal(request)));
