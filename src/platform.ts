@@ -5,6 +5,8 @@ import { openStore, type OpenOptions, type Store } from './db/store.js';
 import { createRegistryService, type RegistryService } from './registry/index.js';
 import { zoneProfiles, type ZoneProfile } from './zone/index.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { loadFxTable, type FxTable } from './kernel/fx.js';
+import { loadExportControls } from './clearance/match/modes.js';
 import { createPipeline, type Pipeline, type PipelineDeps } from './clearance/pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './clearance/query.js';
 import { createCustomsSimulator, type SimulatorOptions } from './clearance/gateway/simulator.js';
@@ -34,6 +36,8 @@ export interface Platform {
   readonly keystore: Keystore;
   /** The tax rates in force (the seed table; the quote and the match check read it). */
   readonly taxRates: RateTable;
+  /** Monthly exchange rates (customs currency → CNY), for the list-route limit, reports and statistics. */
+  readonly fx: FxTable;
   /** The 跨境电子商务零售进口商品清单 in force (the seed: the demo catalogue's lines). */
   readonly positiveList: PositiveList;
   /** Customs' tax bills, reconciled. */
@@ -60,6 +64,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const zone = zoneProfiles[config.zone];
   const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   const products = (ebc: string | undefined) => productsOf(store, ebc);
+  const fx = loadFxTable(config.fxRatesFile);
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), ...options.simulator }));
@@ -79,6 +84,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     taxCheck: createTaxCheck(() => rates),
     taxBills,
     positiveList: createPositiveListCheck(() => goods),
+    exportModes: { fx, controls: loadExportControls(config.exportControlsFile) },
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
     observe: {
@@ -99,7 +105,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
-    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, positiveList: goods, taxBills,
+    config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, fx, positiveList: goods, taxBills,
     exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),

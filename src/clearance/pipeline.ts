@@ -18,6 +18,7 @@ import type { ClearanceEvent, ReceiptInfo, SubjectKind } from './events.js';
 import { exportWaybillKey, importWaybillKey, INTAKE_TYPES, KINDS, orderKey, orderNoLink, type Head, type Kind } from './kinds.js';
 import { matchImport, dutiableFen } from './match/import.js';
 import { matchExport } from './match/export.js';
+import { checkExportMode, type ModeContext } from './match/modes.js';
 import type { Inventory as ExportInventory, Logistics as ExportLogistics, Order as ExportOrder, Receipts as ExportReceipts } from '../ceb/model/export-202205.js';
 import type { Mismatch } from './match/mismatch.js';
 import { buildInventory, checkFiledInventory, missingItems, type Declaration, type ItemRecord } from './inventory.js';
@@ -84,6 +85,8 @@ export interface PipelineDeps {
   readonly taxBills?: { receive(messageType: string, model: Model): Promise<number> };
   /** The goods against the positive list in force (not on it, or beyond a remark). */
   readonly positiveList?: PositiveListCheck;
+  /** Export mode rules (order type ↔ trade mode, the 9710/9810 list-route limit, simplified declaration). */
+  readonly exportModes?: ModeContext;
   /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
   readonly verifySignature?: (enterprise: Enterprise, submission: Submission) => Promise<void>;
   /** Signs declarations customs requires signed; without one, messages go as built (tests of the pipeline alone). */
@@ -809,12 +812,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (!list || list.state === 'waiting') x.state = 'incomplete';
         continue;
       }
-      const result = matchExport({
-        order: bodyOf<ExportOrder>(bodies.get(x.order_id)!),
-        receipts: bodyOf<ExportReceipts>(bodies.get(x.payment_id)!),
-        waybill: bodyOf<ExportLogistics>(bodies.get(x.waybill_id)!),
-        inventory: JSON.parse(list.body) as ExportInventory,
-      });
+      const order = bodyOf<ExportOrder>(bodies.get(x.order_id)!);
+      const inventory = JSON.parse(list.body) as ExportInventory;
+      const matched = matchExport({ order, receipts: bodyOf<ExportReceipts>(bodies.get(x.payment_id)!), waybill: bodyOf<ExportLogistics>(bodies.get(x.waybill_id)!), inventory });
+      const modes = deps.exportModes ? checkExportMode(order, inventory, deps.exportModes) : [];
+      const result = modes.length ? { matched: false, mismatches: [...matched.mismatches, ...modes] } : matched;
       x.state = result.matched ? 'matched' : 'mismatched';
       x.mismatches = JSON.stringify(result.mismatches);
       x.decided_at = iso;

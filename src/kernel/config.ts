@@ -24,6 +24,9 @@ export interface Config {
   /** CSV files replacing the seeded tax rates and positive list (SILKGATE_TAX_RATES, SILKGATE_POSITIVE_LIST). */
   readonly taxRatesFile: string | undefined;
   readonly positiveListFile: string | undefined;
+  /** Monthly exchange rates (SILKGATE_FX_RATES) and export controls by HS code (SILKGATE_EXPORT_CONTROLS), replacing the seeds. */
+  readonly fxRatesFile: string | undefined;
+  readonly exportControlsFile: string | undefined;
   /** Encrypts the keystore's private keys (SILKGATE_KEYSTORE_SECRET); unset → a secret file in the data directory. */
   readonly keystoreSecret: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
@@ -122,5 +125,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     keystoreSecret,
     taxRatesFile: env.SILKGATE_TAX_RATES ? resolve(env.SILKGATE_TAX_RATES) : undefined,
     positiveListFile: env.SILKGATE_POSITIVE_LIST ? resolve(env.SILKGATE_POSITIVE_LIST) : undefined,
+    fxRatesFile: env.SILKGATE_FX_RATES ? resolve(env.SILKGATE_FX_RATES) : undefined,
+    exportControlsFile: env.SILKGATE_EXPORT_CONTROLS ? resolve(env.SILKGATE_EXPORT_CONTROLS) : undefined,
   });
 }
