@@ -7,6 +7,7 @@ import { zoneProfiles, type ZoneProfile } from './zone/index.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { loadFxTable, type FxTable } from './kernel/fx.js';
 import { loadExportControls } from './clearance/match/modes.js';
+import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
 import { createPipeline, type Pipeline, type PipelineDeps } from './clearance/pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './clearance/query.js';
 import { createCustomsSimulator, type SimulatorOptions } from './clearance/gateway/simulator.js';
@@ -44,6 +45,8 @@ export interface Platform {
   readonly taxBills: TaxBills;
   /** Export lines registered for 无票免税 / 核定征收. */
   readonly exportRegistry: ExportRegistry;
+  /** 9710/9810 customs declarations matched against their orders or booking notes. */
+  readonly b2bDeclarations: B2bDeclarations;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
     registry: createRegistryService({ store, zone }),
     clearance: createClearanceQueries(store),
+    b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
     metrics,
     async close() {
       await pipeline.close();

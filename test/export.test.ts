@@ -287,3 +287,62 @@ describe('export cancellations (CEB605), returns (CEB213) and their tally (CEB21
     expect(after.history.some((h: { cause: { code: string } }) => h.cause.code === 'tallied')).toBe(true);
   });
 });
+
+describe('9710 B2B export: list route within its limits, customs declaration beyond them', () => {
+  /** A B2B order (orderType B) of 100 garden-tool sets at a given unit price in USD, with its list. */
+  const b2b = (price: string) => {
+    const x = exportParcel();
+    const total = String(Number(price) * 100);
+    const oh = x.order.Order[0]!.OrderHead as Record<string, string>;
+    Object.assign(oh, { orderType: 'B', goodsValue: total, freight: '40' });
+    Object.assign(x.order.Order[0]!.OrderList[0]!, { itemNo: 'YK-GT-100', itemName: '园艺工具套装', unit: '011', qty: '100', price, totalPrice: total });
+    x.receipts.Receipts[0]!.charge = String(Number(total) + 40);
+    x.waybill.Logistics[0]!.freight = '40';
+    const ih = x.list.Inventory[0]!.InventoryHead as Record<string, string>;
+    Object.assign(ih, { tradeMode: '9710', statisticsFlag: 'B', freight: '40' });
+    Object.assign(x.list.Inventory[0]!.InventoryList[0]!, { itemNo: 'YK-GT-100', gcode: '8201100000', gname: '园艺工具套装', qty: '100', price, totalPrice: total });
+    return x;
+  };
+  const file = async (x: ReturnType<typeof exportParcel>) => {
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) {
+      expect((await post(by, type, model)).json().receipts[0].status).toBe('accepted');
+    }
+    await platform.pipeline.drain();
+    return status('inventory', x.copNo);
+  };
+
+  it('a 9710 list within 5,000 CNY is released; one above it is refused and told to go by declaration', async () => {
+    expect((await file(b2b('5'))).state).toBe('released');
+    const big = await file(b2b('8'));
+    expect(big.state).toBe('waiting');
+    expect(big.match.mismatches).toEqual([expect.objectContaining({ rule: 'route', field: 'InventoryList/totalPrice', found: expect.stringMatching(/^5\d{3}\.\d{2} CNY$/) })]);
+  });
+
+  it('the declaration is matched against the booking of its attached order, field by field', async () => {
+    const x = b2b('8');
+    await file(x);
+    const declare = (over: Partial<{ qty: string; entryId: string; tradeMode: string; number: string }> = {}) => app.inject({
+      method: 'POST', url: '/api/v1/b2b-declarations', headers: auth(broker),
+      payload: {
+        entryId: over.entryId ?? `29002026${String(Date.now()).slice(-10)}`, tradeMode: over.tradeMode ?? '9710', ebcCode: ebc.customsCode!, currency: '502',
+        attachments: [{ type: '10000004', number: over.number ?? x.orderNo }],
+        lines: [{ gnum: 1, gcode: '8201100000', gname: '园艺工具套装', qty: over.qty ?? '100', unit: '011', totalPrice: '800', currency: '502' }],
+      },
+    });
+    const ok = await declare({ entryId: '290020260000000101' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ state: 'matched', mismatches: [], orders: [expect.stringContaining(x.orderNo)] });
+    expect((await declare({ entryId: '290020260000000101' })).statusCode).toBe(200);
+    const bad = (await declare({ entryId: '290020260000000102', qty: '90', tradeMode: '9810' })).json();
+    expect(bad.state).toBe('mismatched');
+    expect(bad.mismatches.map((m: { field: string }) => m.field)).toEqual(['tradeMode', 'lines[gnum=1]/qty']);
+    expect(bad.mismatches[1].message['zh-CN']).toContain('报关单表体');
+    const missing = await declare({ entryId: '290020260000000103', number: 'NO-SUCH-ORDER' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.issues[0].code).toBe('DECL_ORDER_NOT_FOUND');
+    expect((await declare({ entryId: '12345' })).json().error.issues[0].code).toBe('DECL_ENTRY_ID');
+    // Visible to the parties of the order, not to others.
+    expect((await app.inject({ url: '/api/v1/b2b-declarations/290020260000000101', headers: auth(ebc) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/v1/b2b-declarations/290020260000000101', headers: auth(site) })).statusCode).toBe(404);
+  });
+});

@@ -10,12 +10,13 @@ import type { Metrics } from '../ops/metrics.js';
 import { IntakeRefused, parseJsonSubmission, parseXmlSubmission } from './parse.js';
 import { PRODUCT_CSV_HEADER, checkProductRecords, productFromRow, productsCsv, productsFromCsv } from './products.js';
 import type { Pipeline } from './pipeline.js';
+import type { B2bDeclarations } from './declarations.js';
 import { STATUS_KINDS, type ClearanceQueries } from './query.js';
 
 const tags = ['clearance 通关'];
 const security = [{ bearer: [] }];
 
-export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline; queries: ClearanceQueries; registry: RegistryService; metrics: Metrics }): void {
+export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline; queries: ClearanceQueries; registry: RegistryService; metrics: Metrics; declarations: B2bDeclarations }): void {
   const { pipeline, queries, registry } = deps;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -87,6 +88,40 @@ export function clearanceRoutes(app: FastifyInstance, deps: { pipeline: Pipeline
       }),
     },
   }, async (request) => queries.listReturns(requirePrincipal(request), request.query));
+
+  const Line = Type.Object({
+    gnum: Type.Integer({ minimum: 1, maximum: 99999 }), gcode: Type.String({ pattern: '^\\d{10}$' }), gname: Type.String({ minLength: 1, maxLength: 250 }),
+    qty: Type.String({ pattern: '^\\d{1,14}(\\.\\d{1,5})?$' }), unit: Type.String({ pattern: '^\\d{3}$' }),
+    totalPrice: Type.String({ pattern: '^\\d{1,14}(\\.\\d{1,5})?$' }), currency: Type.String({ pattern: '^\\d{3}$' }),
+  }, { additionalProperties: false });
+  r.post('/api/v1/b2b-declarations', {
+    schema: {
+      tags, security,
+      summary: 'Register a 9710/9810 customs declaration (报关单) and match it against the orders or booking notes it attaches (随附单据 10000004)',
+      description: 'For shipments over 5,000 CNY or involving licences, inspection or export duty (cbec-rules §1.5). The header (收发货人, trade mode ↔ order type B/W, currency, FOB total) and each line (qty, unit, amount, currency, name, in the attached orders\' line order) are compared; the result is stored with the declaration. Filing the same content again changes nothing (200); new content re-matches it.',
+      body: Type.Object({
+        entryId: Type.String(), tradeMode: Type.Union([Type.Literal('9710'), Type.Literal('9810')]), ebcCode: Type.String({ minLength: 1, maxLength: 18 }),
+        currency: Type.String({ pattern: '^\\d{3}$' }),
+        attachments: Type.Array(Type.Object({ type: Type.String(), number: Type.String({ minLength: 1, maxLength: 60 }), ebpCode: Type.Optional(Type.String({ maxLength: 18 })) }), { minItems: 1, maxItems: 100 }),
+        lines: Type.Array(Line, { minItems: 1, maxItems: 999 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const r2 = await deps.declarations.file(await filer(request), request.body);
+    return reply.code(r2.created ? 201 : 200).send(r2.declaration);
+  });
+  r.get('/api/v1/b2b-declarations', {
+    schema: {
+      tags, security, summary: '9710/9810 customs declarations with their match result',
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union([Type.Literal('matched'), Type.Literal('mismatched')])),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      }),
+    },
+  }, async (request) => deps.declarations.list(requirePrincipal(request), { ...(request.query.state ? { state: request.query.state } : {}), limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }));
+  r.get('/api/v1/b2b-declarations/:entryId', {
+    schema: { tags, security, summary: 'One 9710/9810 customs declaration', params: Type.Object({ entryId: Type.String({ maxLength: 18 }) }) },
+  }, async (request) => deps.declarations.get(requirePrincipal(request), request.params.entryId));
 
   r.get('/api/v1/clearance/summary', {
     schema: { tags, security, summary: 'Counts of documents, parcels and lists by state (what the caller may see)' },

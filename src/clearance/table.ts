@@ -166,7 +166,25 @@ export interface ListReturnRow {
   audience: string;
 }
 
+/** A 9710/9810 customs declaration and its match against the attached orders (migration 0014). */
+export interface B2bDeclarationRow {
+  entry_id: string;
+  enterprise_id: string;
+  trade_mode: string;
+  ebc_code: string;
+  orders: string;
+  body: string;
+  hash: string;
+  state: 'matched' | 'mismatched';
+  mismatches: string;
+  audience: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ClearanceTables {
+  b2b_declarations: B2bDeclarationRow;
   list_returns: ListReturnRow;
   buyer_verifications: BuyerVerificationRow;
   ceb_documents: DocumentRow;

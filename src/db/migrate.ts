@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010_signed_documents.js';
 import * as m0011 from './migrations/0011_summary.js';
 import * as m0012 from './migrations/0012_bonded_stock.js';
 import * as m0013 from './migrations/0013_aftercare.js';
+import * as m0014 from './migrations/0014_b2b_declarations.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_summary': m0011,
   '0012_bonded_stock': m0012,
   '0013_aftercare': m0013,
+  '0014_b2b_declarations': m0014,
 };
 
 /**

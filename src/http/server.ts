@@ -75,7 +75,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   zoneRoutes(app, zone);
   registryRoutes(app, registry, metrics);
-  clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics });
+  clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics, declarations: platform.b2bDeclarations });
   webhookRoutes(app, platform.webhooks);
   signingRoutes(app, platform.keystore, registry);
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry });
