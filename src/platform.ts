@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { loadFxTable, type FxTable } from './kernel/fx.js';
 import { loadExportControls } from './clearance/match/modes.js';
 import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
+import { createBonded } from './bonded/index.js';
 import { createPipeline, type Pipeline, type PipelineDeps } from './clearance/pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './clearance/query.js';
 import { createCustomsSimulator, type SimulatorOptions } from './clearance/gateway/simulator.js';
@@ -47,6 +48,8 @@ export interface Platform {
   readonly exportRegistry: ExportRegistry;
   /** 9710/9810 customs declarations matched against their orders or booking notes. */
   readonly b2bDeclarations: B2bDeclarations;
+  /** The bonded stock ledger (1210/1239): accounts, inbound notices, stock, stock-taking. */
+  readonly bonded: ReturnType<typeof createBonded>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), ...options.simulator }));
   const taxBills = createTaxBills({ store, rates: () => rates, products, ...(options.now ? { now: options.now } : {}) });
   const metrics = createMetrics();
+  const registry = createRegistryService({ store, zone });
   // A new key lets the declarations held for it go at once (the pipeline is made below).
   let heldRelease: (() => void) | undefined;
   const keystore = createKeystore({
@@ -110,9 +114,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   return {
     config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, fx, positiveList: goods, taxBills,
     exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
-    registry: createRegistryService({ store, zone }),
+    registry,
     clearance: createClearanceQueries(store),
     b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
+    bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
     metrics,
     async close() {
       await pipeline.close();

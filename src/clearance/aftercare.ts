@@ -159,7 +159,8 @@ export async function checkAftercare(trx: Kysely<Database>, kind: Kind, docs: re
       const rest = nos.filter((n, i) => !parcels.has(keys[i]!));
       const announced = rest.length && options.announced ? await options.announced(trx, str(d.head.operatorCode), code, rest) : new Set<string>();
       const unknown = rest.filter((n) => !announced.has(n));
-      if (unknown.length) refuse(d, '-800001', 'AFTERCARE_DELIVERY_UNKNOWN', { waybills: unknown.slice(0, 20).join(', ') });
+      // -800000 入库明细单表体信息不存在: the listed waybills are not known.
+      if (unknown.length) refuse(d, '-800000', 'AFTERCARE_DELIVERY_UNKNOWN', { waybills: unknown.slice(0, 20).join(', ') });
     }
     return refusals;
   }

@@ -30,6 +30,7 @@ import type { PositiveListCheck } from '../tax/positive.js';
 import * as repo from './repository.js';
 import { AFTERCARE_PARTS } from './kinds.js';
 import { checkAftercare, decideApplications, recordApplications, withdrawApplications } from './aftercare.js';
+import * as bondedStock from '../bonded/index.js';
 
 export interface Submission {
   readonly messageType: string;
@@ -325,7 +326,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function submitDocuments(enterprise: Enterprise, s: Submission): Promise<IntakeAnswer> {
     const kind = KINDS.get(s.messageType);
     if (!kind) throw new AppError('invalid', 'INTAKE_UNSUPPORTED', { type: s.messageType, supported: INTAKE_TYPES.join(', ') });
-    const entities = (s.model[kind.entity] as Model[] | undefined) ?? [];
+    // CEB711 holds one Delivery (maxOccurs 1): the model has an object where others have a list.
+    const raw = s.model[kind.entity] as Model[] | Model | undefined;
+    const single = raw !== undefined && !Array.isArray(raw);
+    const entities = Array.isArray(raw) ? raw : raw ? [raw] : [];
     const docs: DocIn[] = entities.map((entity, index) => {
       const head = (kind.head ? entity[kind.head] : entity) as Head;
       const json = JSON.stringify(entity);
@@ -364,7 +368,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
       // Cancellations, returns, sign-offs and site entries are checked against what they name.
       const aftercare = AFTERCARE_PARTS.has(kind.part)
-        ? await checkAftercare(trx, kind, fresh.map((d) => ({ guid: d.guid, appType: str(d.head.appType), head: d.head, entity: d.entity })), new Set([enterprise.customsCode, enterprise.uscc].filter((c): c is string => !!c)), at)
+        ? await checkAftercare(trx, kind, fresh.map((d) => ({ guid: d.guid, appType: str(d.head.appType), head: d.head, entity: d.entity })), new Set([enterprise.customsCode, enterprise.uscc].filter((c): c is string => !!c)), at, { announced: bondedStock.announcedWaybills })
         : undefined;
       // Transport documents (607/507/509) may list only waybills whose export list was filed.
       const listedBy = new Map<string, InventoryRow[]>();
@@ -452,7 +456,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         // what customs requires signed).
         const { Signature: _signature, ...unsigned } = s.model;
         const root = JSON.stringify({ ...unsigned, [kind.entity]: [] });
-        const model = `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
+        const model = single ? JSON.stringify(unsigned)
+          : `${root.slice(0, root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}${forward.join(',')}${root.slice(root.indexOf(`"${kind.entity}":[]`) + kind.entity.length + 4)}`;
         const asFiled = live.length === docs.length ? s.signedXml : undefined;
         const meta = JSON.stringify({ kind: 'documents', messageType: kind.messageType, direction: kind.direction, senderId: enterprise.dxpId ?? enterprise.uscc, enterpriseId: enterprise.id, ids: live.map((r) => r.id), ...(asFiled !== undefined ? { xml: asFiled } : {}) });
         await repo.insertOutbox(ins, trx, [{
@@ -582,6 +587,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const keys = rows.flatMap(waybillsOf);
     if (!keys.length) return;
     const lists = await repo.findInventoriesByWaybill(trx, keys);
+    if (kind.part === 'delivery') {
+      // Waybills that are not direct-purchase parcels are inbound consignments of a bonded warehouse:
+      // their announced goods enter its stock (entries by 711).
+      const parcels = new Set((await repo.findDocumentsByKey(trx, keys)).map((r) => r.doc_key));
+      for (const r of rows) {
+        const e = bodyOf<Head>(r);
+        const h = (e.DeliveryHead ?? {}) as Head;
+        const inbound = ((e.DeliveryList as Head[] | undefined) ?? []).map((l) => str(l.logisticsNo)).filter((n) => !parcels.has(importWaybillKey(str(h.logisticsCode), n)));
+        if (!inbound.length) continue;
+        const done = await bondedStock.deliver(trx, { guid: str(h.guid), operatorCode: str(h.operatorCode), logisticsCode: str(h.logisticsCode), logisticsNos: inbound, at, actor });
+        if (!done.ok) throw new AppError('conflict', 'AFTERCARE_DELIVERY_UNKNOWN', { waybills: done.unknown.join(', ') });
+      }
+    }
     const what = kind.part === 'status' ? 'signed' : kind.part === 'delivery' ? 'at_site' : 'tallied';
     for (const r of rows) {
       for (const key of waybillsOf(r)) {
@@ -710,6 +728,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
     }
     const waitingLists = new Map((await repo.findInventoriesByParcel(trx, complete.map((x) => x.id))).map((i) => [i.parcel_id, i]));
+    // E-commerce enterprises keeping bonded stock on the platform: their 1210/1239 lists reserve it.
+    const managed = new Set<string>();
+    for (const code of ebcCodes) if (await bondedStock.isBondedManaged(trx, code)) managed.add(code);
     const newLists: InventoryRow[] = [];
     const promoted = new Map<string, string>();
     await resolveCodes(trx, complete.flatMap((x) => {
@@ -740,12 +761,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // The order's taxTotal against the engine's, where every line has a record and a rate.
       const tax = deps.taxCheck?.(docs, ebcItems, ytd);
       if (tax) mismatches.push(tax);
+      const ebcRef = codeCache.get(oh.ebcCode);
+      const park = ebcRef ? await parkOf(trx, ebcRef.id) : null;
+      const tradeMode = filed ? String(bodyOf<Inventory>(filed).InventoryHead.tradeMode ?? '') : park && bonded.has(park) ? '1210' : '9610';
       // The positive list, with its remarks (bonded only, quantity limits) against the trade mode the list takes.
-      if (deps.positiveList) {
-        const ebcRef = codeCache.get(oh.ebcCode);
-        const park = ebcRef ? await parkOf(trx, ebcRef.id) : null;
-        const tradeMode = filed ? String(bodyOf<Inventory>(filed).InventoryHead.tradeMode ?? '') : park && bonded.has(park) ? '1210' : '9610';
-        mismatches.push(...deps.positiveList(docs.order, ebcItems, tradeMode));
+      if (deps.positiveList) mismatches.push(...deps.positiveList(docs.order, ebcItems, tradeMode));
+      // Bonded stock: the goods must be on the warehouse's book (never below zero); held until customs decides.
+      let account: bondedStock.BondedAccountRef | undefined;
+      if ((tradeMode === '1210' || tradeMode === '1239') && managed.has(oh.ebcCode)) {
+        if (mismatches.length) await bondedStock.release(trx, x.id, at, 'mismatched');
+        else {
+          const held = await bondedStock.reserve(trx, {
+            ref: x.id, ebcCode: oh.ebcCode, at,
+            lines: docs.order.OrderList.map((l) => ({ itemNo: l.itemNo ?? '', gcode: ebcItems.get(l.itemNo ?? '')?.gcode ?? '', qty: l.qty })),
+          });
+          if (held.ok) account = held.account;
+          else {
+            for (const s of held.shortfalls) {
+              mismatches.push({ rule: 'bonded_stock', code: null, document: 'CEB311Message', field: `OrderList[itemNo=${s.itemNo}]/qty`, expected: `≤ ${s.available}`, found: s.needed, message: s.message });
+            }
+          }
+        }
       }
       const value = dutiableFen(docs);
       x.buyer_key = bk;
@@ -767,13 +803,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         x.inventory_id = filed.id;
         continue;
       }
-      const ebc = codeCache.get(oh.ebcCode);
-      const ebcRow = ebc ? { park: await parkOf(trx, ebc.id) } : undefined;
+      const ebc = ebcRef;
       const declaration: Declaration = {
         customsCode: deps.declaration.customsCode, portCode: deps.declaration.portCode,
-        tradeMode: ebcRow?.park && bonded.has(ebcRow.park) ? '1210' : '9610',
-        trafMode: ebcRow?.park && bonded.has(ebcRow.park) ? 'Y' : '5',
+        tradeMode, trafMode: tradeMode === '9610' ? '5' : 'Y',
         agentCode: oh.ebcCode, agentName: oh.ebcName,
+        // 保税模式必填: the warehouse and account book the goods leave from (二线出区核减).
+        ...(account ? { areaCode: account.areaCode, areaName: account.areaName ?? account.areaCode, emsNo: account.emsNo } : {}),
       };
       // 企业内部编号 (C..20): date and 48 random bits, unique across restarts and processes.
       const id = newSeqId();
@@ -1035,12 +1071,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const [entity, direction] = type === 'CEB621Message' ? ['Inventory', 'import'] as const
         : type === 'CEB603Message' ? ['Inventory', 'export'] as const : [KINDS.get(type)!.entity, KINDS.get(type)!.direction] as const;
       const e = await repo.enterpriseById(db, enterpriseId);
-      for (let i = 0; i < list.length; i += MAX_SEND_BATCH) {
-        const part = list.slice(i, i + MAX_SEND_BATCH);
+      // One entity per message where the schema allows one (CEB711's Delivery).
+      const per = type === 'CEB711Message' ? 1 : MAX_SEND_BATCH;
+      for (let i = 0; i < list.length; i += per) {
+        const part = list.slice(i, i + per);
         const message: OutboundMessage = {
           messageType: type, direction, senderId: e?.dxp_id ?? e?.uscc ?? enterpriseId,
           model: {
-            guid: newGuid(), version: '1.0', [entity]: part.map((r) => bodyOf<Model>(r)),
+            guid: newGuid(), version: '1.0', [entity]: per === 1 ? bodyOf<Model>(part[0]!) : part.map((r) => bodyOf<Model>(r)),
             BaseTransfer: { copCode: e?.customs_code ?? e?.uscc ?? '', copName: e?.name_zh ?? '', dxpMode: 'DXP', dxpId: e?.dxp_id ?? '' },
           },
         };
@@ -1144,6 +1182,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const giveBack = new Map<string, number>();
       const numbers = new Map<string, { pre: string | null; invt: string | null }>();
       const parcelIds = new Set<string>();
+      // Bonded stock held by lists customs released (it leaves the book) or refused (it is free again).
+      const stockMoves = new Map<string, 'exit' | 'release'>();
       for (const it of items) {
         const status = str(it.entity.returnStatus);
         const info: ReceiptInfo = { messageType: it.type, returnStatus: status, returnTime: str(it.entity.returnTime), returnInfo: str(it.entity.returnInfo) };
@@ -1173,6 +1213,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           const invt = str(it.entity.invtNo) || inv.invt_no;
           if (pre !== inv.pre_no || invt !== inv.invt_no) numbers.set(inv.id, { pre, invt });
           if (to === 'rejected' || to === 'returned') parcelIds.add(inv.parcel_id);
+          if (inv.message_type === 'CEB621Message' && (to === 'released' || to === 'rejected' || to === 'returned')) stockMoves.set(inv.parcel_id, to === 'released' ? 'exit' : 'release');
         }
       }
       // Cancellations and returns customs decided: approval undoes the list (whole or in part) and
@@ -1200,6 +1241,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (parcelIds.size) {
         for (const x of await repo.findParcelsById(trx, [...parcelIds])) {
           if (x.buyer_key && x.value_fen) giveBack.set(`${x.buyer_key}|${x.year}`, (giveBack.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
+        }
+      }
+      if (stockMoves.size) {
+        const holding = await bondedStock.heldRefs(trx, [...stockMoves.keys()]);
+        for (const ref of holding) {
+          if (stockMoves.get(ref) === 'exit') await bondedStock.exit(trx, ref, at);
+          else await bondedStock.release(trx, ref, at, 'customs');
         }
       }
       await repo.insertReceipts(ins, trx, rows);

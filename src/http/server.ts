@@ -11,6 +11,7 @@ import { clearanceRoutes } from '../clearance/routes.js';
 import { webhookRoutes } from '../clearance/webhooks/index.js';
 import { signingRoutes } from '../signing/routes.js';
 import { taxRoutes } from '../tax/routes.js';
+import { bondedRoutes } from '../bonded/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -78,6 +79,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   clearanceRoutes(app, { pipeline: platform.pipeline, queries: platform.clearance, registry, metrics, declarations: platform.b2bDeclarations });
   webhookRoutes(app, platform.webhooks);
   signingRoutes(app, platform.keystore, registry);
+  bondedRoutes(app, { ...platform.bonded, registry });
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry });
   return app;
 }

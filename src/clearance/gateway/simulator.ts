@@ -166,7 +166,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
   function documentReceipts(m: OutboundMessage, at: Date): InboundReceipt[][] {
     const d = DOCS[m.messageType];
     if (!d) return [];
-    const heads = ((m.model[d.entity] as Model[] | undefined) ?? []).map((e) => (d.head ? e[d.head] : e) as Model);
+    const raw = m.model[d.entity] as Model[] | Model | undefined;
+    const heads = (Array.isArray(raw) ? raw : raw ? [raw] : []).map((e) => (d.head ? e[d.head] : e) as Model);
     const pre = () => `B${formatCustomsTime(at, 'YYYYMMDD')}${String(++seq).padStart(9, '0')}`;
     const echoed = heads.map((h) => ({ ...Object.fromEntries(d.keys.map((k) => [k, h[k] ?? ''])), ...(d.keys.includes('preNo') ? { preNo: h.preNo || pre() } : {}) }));
     const one = (status: string, info: string, offset: number): InboundReceipt => ({
