@@ -4,8 +4,9 @@ import { registryBench } from './registry.bench.js';
 import { cebBench } from './ceb.bench.js';
 import { clearanceBench } from './clearance.bench.js';
 import { signingBench } from './signing.bench.js';
+import { summaryBench } from './summary.bench.js';
 
-const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench], ['signing', signingBench]];
+const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench], ['signing', signingBench], ['summary', summaryBench]];
 const only = process.argv[2];
 
 for (const [name, bench] of benches) {

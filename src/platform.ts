@@ -9,6 +9,16 @@ import { loadFxTable, type FxTable } from './kernel/fx.js';
 import { loadExportControls } from './clearance/match/modes.js';
 import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
 import { createBonded } from './bonded/index.js';
+import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
+import type { Model } from './ceb/codec.js';
+
+/** The simulated customs' answer to CEB701s, from the closed lines the platform holds. */
+export function summaryAnswer(store: Store) {
+  return async (ceb701: readonly Model[], at: Date) => {
+    const invtNos = ceb701.flatMap((m) => ((m.SummaryApply as Model[] | undefined) ?? []).flatMap((a) => ((a.SummaryApplyList as Model[] | undefined) ?? []).map((l) => String(l.invtNo))));
+    return customsAnswer(ceb701, await customsLinesOf(store, invtNos), at);
+  };
+}
 import { createPipeline, type Pipeline, type PipelineDeps } from './clearance/pipeline.js';
 import { createClearanceQueries, type ClearanceQueries } from './clearance/query.js';
 import { createCustomsSimulator, type SimulatorOptions } from './clearance/gateway/simulator.js';
@@ -50,6 +60,8 @@ export interface Platform {
   readonly b2bDeclarations: B2bDeclarations;
   /** The bonded stock ledger (1210/1239): accounts, inbound notices, stock, stock-taking. */
   readonly bonded: ReturnType<typeof createBonded>;
+  /** Monthly consolidated declarations (汇总申报 / 汇总统计) of closed export lists. */
+  readonly summaries: Summaries;
   close(): Promise<void>;
 }
 
@@ -71,9 +83,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   const products = (ebc: string | undefined) => productsOf(store, ebc);
   const fx = loadFxTable(config.fxRatesFile);
+  const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
-    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), ...options.simulator }));
+    : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), summaryAnswer: summaryAnswer(store), ...options.simulator }));
   const taxBills = createTaxBills({ store, rates: () => rates, products, ...(options.now ? { now: options.now } : {}) });
   const metrics = createMetrics();
   const registry = createRegistryService({ store, zone });
@@ -92,6 +105,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     taxBills,
     positiveList: createPositiveListCheck(() => goods),
     exportModes: { fx, controls: loadExportControls(config.exportControlsFile) },
+    onExportClosed: (trx, lists) => recordClosedLists(trx, lists),
+    summaries: {
+      receive: (type, model) => (type === 'CEB702Message' ? summaries.receiveSummaryReturn(model) : summaries.receiveSummaryResult(model)),
+    },
     declaration: { customsCode: config.customsCode, portCode: config.portCode },
     resendAfterMs: config.resendAfterMs,
     observe: {
@@ -118,6 +135,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     clearance: createClearanceQueries(store),
     b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
     bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
+    summaries,
     metrics,
     async close() {
       await pipeline.close();

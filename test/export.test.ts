@@ -346,3 +346,59 @@ describe('9710 B2B export: list route within its limits, customs declaration bey
     expect((await app.inject({ url: '/api/v1/b2b-declarations/290020260000000101', headers: auth(site) })).statusCode).toBe(404);
   });
 });
+
+describe('the monthly consolidated declaration (清单核放、汇总申报)', () => {
+  // Lists closed last month are summarised this month: the platform's clock is moved back while they close.
+  let shift = 0;
+  let clocked: ClearanceHarness;
+  beforeAll(async () => {
+    // Its enterprises' demo certificates date from then too.
+    shift = 35 * 86_400_000;
+    clocked = await startClearance({ now: () => new Date(Date.now() - shift) });
+    ({ platform, app, admin } = clocked);
+    for (const e of [ebp, ebc, pay, carrier, site, broker]) tokens.set(e.id, clocked.token(await clocked.enterprise(e.nameZh)));
+  });
+  afterAll(async () => {
+    await clocked?.close();
+    ({ platform, app, admin } = harness);
+  });
+
+  it('closed B lists are consolidated by their keys, sent as CEB701 signed, and customs\' CEB702/CEB792 map each list line to its declaration line', async () => {
+    const month = new Date(Date.now() - shift + 8 * 3600_000).toISOString().slice(0, 7);
+    const invtNos: string[] = [];
+    // Two lists of the same goods to the same country, one of other goods: one 报关单, two lines.
+    for (const gcode of ['9505100000', '9505100000', '8201100000']) {
+      const x = exportParcel();
+      Object.assign(x.list.Inventory[0]!.InventoryHead, { statisticsFlag: 'B' });
+      Object.assign(x.list.Inventory[0]!.InventoryList[0]!, { gcode });
+      for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) await post(by, type, model);
+      await platform.pipeline.drain();
+      for (const [by, type, kind] of [[broker, 'CEB607Message', 'WayBill'], [site, 'CEB507Message', 'Arrival'], [carrier, 'CEB509Message', 'Departure']] as const) await post(by, type, x.transport(kind, by));
+      await platform.pipeline.drain();
+      const inv = await status('inventory', x.copNo);
+      expect(inv.state).toBe('closed');
+      invtNos.push(inv.numbers.invtNo);
+    }
+    shift = 0;
+    const built = await app.inject({ method: 'POST', url: '/api/v1/summaries', headers: auth(ebc), payload: { month, summaryFlag: '1', agentCode: broker.customsCode } });
+    expect(built.statusCode, built.body).toBe(201);
+    const s = built.json();
+    const mine = s.groups.flatMap((g: { items: { gcode: string; qty: string; totalPrice: string; lines: number }[] }) => g.items).filter((i: { gcode: string }) => ['9505100000', '8201100000'].includes(i.gcode));
+    expect(mine.find((i: { gcode: string }) => i.gcode === '9505100000')).toMatchObject({ qty: '24', totalPrice: '72', lines: 2 });
+    expect(mine.find((i: { gcode: string }) => i.gcode === '8201100000')).toMatchObject({ qty: '12', totalPrice: '36', lines: 1 });
+    const xml = await app.inject({ url: `/api/v1/summaries/${s.id}/ceb701.xml`, headers: auth(ebc) });
+    expect(xml.statusCode).toBe(200);
+    for (const n of invtNos) expect(xml.body).toContain(n);
+    // Sent signed by the declarant; the simulated customs answers 702 (sumNo) and 792 (the 报关单).
+    const sent = await app.inject({ method: 'POST', url: `/api/v1/summaries/${s.id}/send`, headers: auth(broker) });
+    expect(sent.statusCode, sent.body).toBe(200);
+    await platform.pipeline.drain();
+    const after = (await app.inject({ url: `/api/v1/summaries/${s.id}`, headers: auth(ebc) })).json();
+    expect(after.groups.every((g: { customs: { sumNo: string | null; entryId: string | null } }) => !!g.customs.sumNo && !!g.customs.entryId)).toBe(true);
+    const mapping = (await app.inject({ url: `/api/v1/summaries/${s.id}/mapping?limit=500`, headers: auth(ebc) })).json();
+    const rows = (mapping.items ?? mapping) as { invtNo: string; gseqno: number; customs?: { gseqno: number } | null }[];
+    const ours = rows.filter((r) => invtNos.includes(r.invtNo));
+    expect(ours).toHaveLength(3);
+    expect(JSON.stringify(ours)).toContain('entryId');
+  });
+});

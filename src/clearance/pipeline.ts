@@ -82,6 +82,10 @@ export interface PipelineDeps {
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The order's taxTotal against the tax engine (a mismatch, or nothing when it agrees or cannot tell). */
   readonly taxCheck?: TaxCheck;
+  /** Where customs' answers to consolidated declarations (CEB702/792) go. */
+  readonly summaries?: { receive(messageType: string, model: Model): Promise<unknown> };
+  /** Told, in the receipts' transaction, of export lists customs closed (结关): the consolidated declaration's lines. */
+  readonly onExportClosed?: (trx: Kysely<Database>, lists: readonly { invtNo: string; closedAt: Date; body: ExportInventory }[]) => Promise<unknown>;
   /** Where customs' tax bills (CEB816/818) go. */
   readonly taxBills?: { receive(messageType: string, model: Model): Promise<number> };
   /** The goods against the positive list in force (not on it, or beyond a remark). */
@@ -149,6 +153,8 @@ export interface Pipeline {
   /** Stores receipts from the gateway (the gateway's sink). */
   receive(receipts: readonly InboundReceipt[]): Promise<void>;
   putItemRecords(enterprise: Enterprise, records: readonly ItemRecordInput[]): Promise<number>;
+  /** Queues messages the platform prepared for an enterprise (a CEB701 summary), signed on the way out like the rest. */
+  enqueue(enterpriseId: string, messageType: string, direction: 'import' | 'export', models: readonly Model[]): Promise<void>;
   /** A platform declares buyers whose identity it verified (then their payer may differ). */
   verifyBuyers(enterprise: Enterprise, buyers: readonly { idType: string; idNumber: string }[]): Promise<number>;
   start(): Promise<void>;
@@ -949,9 +955,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     type Payload =
       | { kind: 'documents'; messageType: string; direction: 'import' | 'export'; senderId: string; enterpriseId?: string; model: Model; ids: string[]; xml?: string }
       | { kind: 'inventories'; ids: string[] }
-      | { kind: 'resend-documents'; ids: string[] };
+      | { kind: 'resend-documents'; ids: string[] }
+      | { kind: 'prepared'; enterpriseId: string; messageType: string; direction: 'import' | 'export'; models: Model[]; ids?: undefined };
     const payloads = jobs.map((j) => JSON.parse(j.payload) as Payload);
-    const heldBefore = new Set(jobs.flatMap((j, i) => (j.last_error === repo.HELD_FOR_KEY ? payloads[i]!.ids : [])));
+    const heldBefore = new Set(jobs.flatMap((j, i) => (j.last_error === repo.HELD_FOR_KEY ? payloads[i]!.ids ?? [] : [])));
     const p: Pending = pending();
     const docChanges = new Map<string, string>();
     const invChanges = new Map<string, string>();
@@ -991,6 +998,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       else messages.push(outcome.message);
       for (const r of subjects) mark('document', r, r.doc_key, outcome);
+    }
+    // Prepared messages go together (a summary's parts in one send), signed for their enterprise.
+    for (const x of payloads) {
+      if (x.kind !== 'prepared') continue;
+      const e = await repo.enterpriseById(db, x.enterpriseId);
+      const senderId = e?.dxp_id ?? e?.uscc ?? x.enterpriseId;
+      const out: OutboundMessage[] = [];
+      for (const model of x.models) {
+        const o = await signFor(x.enterpriseId, { messageType: x.messageType, direction: x.direction, model, senderId });
+        if ('held' in o) break;
+        out.push(o.message);
+      }
+      if (out.length === x.models.length) messages.push(...out);
+      else hold(x);
     }
     const resend = (await repo.findDocumentsById(db, payloads.flatMap((x) => (x.kind === 'resend-documents' ? x.ids : []))))
       .filter((r) => r.state === 'send_failed');
@@ -1152,7 +1173,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const r of receipts) {
       // Tax bills and their status go to the tax engine's ledger, after the lists' receipts of the
       // same batch (a bill names the list by the invtNo its 800 receipt brings).
-      if (r.messageType === 'CEB816Message' || r.messageType === 'CEB818Message') {
+      if (r.messageType === 'CEB816Message' || r.messageType === 'CEB818Message' || r.messageType === 'CEB702Message' || r.messageType === 'CEB792Message') {
         taxMessages.push(r);
         continue;
       }
@@ -1243,6 +1264,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (x.buyer_key && x.value_fen) giveBack.set(`${x.buyer_key}|${x.year}`, (giveBack.get(`${x.buyer_key}|${x.year}`) ?? 0) - Number(x.value_fen));
         }
       }
+      // Export lists customs closed: their lines join the month's consolidated declaration.
+      const closing = [...invStates].filter(([, to]) => to === 'closed').map(([id]) => id);
+      const typeOf = closing.length ? new Map([...invs.values()].map((v) => [v.id, v.message_type])) : new Map<string, string>();
+      const closedExports = closing.filter((id) => typeOf.get(id) === 'CEB603Message');
+      if (closedExports.length && deps.onExportClosed) {
+        const rows = await repo.findInventoriesById(trx, closedExports);
+        await deps.onExportClosed(trx, rows.filter((l) => l.invt_no || numbers.get(l.id)?.invt).map((l) => ({ invtNo: numbers.get(l.id)?.invt ?? l.invt_no!, closedAt: at, body: JSON.parse(l.body) as ExportInventory })));
+      }
       if (stockMoves.size) {
         const holding = await bondedStock.heldRefs(trx, [...stockMoves.keys()]);
         for (const ref of holding) {
@@ -1258,6 +1287,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await flushEvents(trx, p);
     });
     for (const r of taxMessages) {
+      if (r.messageType === 'CEB702Message' || r.messageType === 'CEB792Message') {
+        if (deps.summaries) await deps.summaries.receive(r.messageType, r.model);
+        else deps.log?.warn({ type: r.messageType }, 'summary answer received without a summary service; not stored');
+        continue;
+      }
       if (deps.taxBills) await deps.taxBills.receive(r.messageType, r.model);
       else deps.log?.warn({ type: r.messageType }, 'tax bill received without a tax ledger; not stored');
     }
@@ -1286,8 +1320,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return buyers.length;
   }
 
+  async function enqueue(enterpriseId: string, messageType: string, direction: 'import' | 'export', models: readonly Model[]): Promise<void> {
+    if (!models.length) return;
+    const iso = now().toISOString();
+    await db.transaction().execute((trx) => repo.insertOutbox(ins, trx, [{
+      id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null,
+      payload: JSON.stringify({ kind: 'prepared', enterpriseId, messageType, direction, models }),
+    }]));
+    wake();
+  }
+
   return {
-    submit, dispatch, receive, putItemRecords, verifyBuyers,
+    submit, dispatch, receive, putItemRecords, verifyBuyers, enqueue,
     async start() {
       await gateway.start((r) => receive(r));
       started = true;

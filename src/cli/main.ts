@@ -59,6 +59,9 @@ const HELP = `silkgate — 丝路通 跨境电商综试区线上综合服务平�
                           resolve through the product records in the database: --data / --db); CEB816 field names,
                           per-line detail, the rule applied, -621005/-621018 refusals; seed rates unless --rates
 
+  silkgate summary build --ebc CODE --month YYYY-MM [--flag 1|2] [--item-name] [--mode declaration|statistics] [--out DIR]
+                          the month's consolidated declaration (CEB701 files) of an exporter's closed B lists
+
 Common: --data DIR (SILKGATE_DATA, default ./data), --db postgres://… (DATABASE_URL), --lang en|zh-CN
 `;
 
@@ -123,6 +126,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import('./intake.js')).intakeCommand(stripGlobal(argv.slice(argv.indexOf('intake') + 1)), config, locale);
       case 'status':
         return await (await import('./status.js')).statusCommand(stripGlobal(argv.slice(argv.indexOf('status') + 1)), config, locale);
+      case 'summary':
+        return await (await import('./summary.js')).summaryCommand(stripGlobal(argv.slice(argv.indexOf('summary') + 1)), config);
       case 'tax':
         return await (await import('./tax.js')).taxCommand(stripGlobal(argv.slice(argv.indexOf('tax') + 1)), config);
       case 'keys':

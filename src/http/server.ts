@@ -12,6 +12,7 @@ import { webhookRoutes } from '../clearance/webhooks/index.js';
 import { signingRoutes } from '../signing/routes.js';
 import { taxRoutes } from '../tax/routes.js';
 import { bondedRoutes } from '../bonded/index.js';
+import { summaryRoutes } from '../summary/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -80,6 +81,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   webhookRoutes(app, platform.webhooks);
   signingRoutes(app, platform.keystore, registry);
   bondedRoutes(app, { ...platform.bonded, registry });
+  summaryRoutes(app, { summaries: platform.summaries, registry, pipeline: platform.pipeline });
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry });
   return app;
 }

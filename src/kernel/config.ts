@@ -27,6 +27,8 @@ export interface Config {
   /** Monthly exchange rates (SILKGATE_FX_RATES) and export controls by HS code (SILKGATE_EXPORT_CONTROLS), replacing the seeds. */
   readonly fxRatesFile: string | undefined;
   readonly exportControlsFile: string | undefined;
+  /** Working-day calendar (public holidays and adjusted working days) for deadlines (SILKGATE_WORK_CALENDAR). */
+  readonly workCalendarFile: string | undefined;
   /** Encrypts the keystore's private keys (SILKGATE_KEYSTORE_SECRET); unset → a secret file in the data directory. */
   readonly keystoreSecret: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
@@ -127,5 +129,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     positiveListFile: env.SILKGATE_POSITIVE_LIST ? resolve(env.SILKGATE_POSITIVE_LIST) : undefined,
     fxRatesFile: env.SILKGATE_FX_RATES ? resolve(env.SILKGATE_FX_RATES) : undefined,
     exportControlsFile: env.SILKGATE_EXPORT_CONTROLS ? resolve(env.SILKGATE_EXPORT_CONTROLS) : undefined,
+    workCalendarFile: env.SILKGATE_WORK_CALENDAR ? resolve(env.SILKGATE_WORK_CALENDAR) : undefined,
   });
 }

@@ -2,7 +2,7 @@
 // simulator answering at once with no 退单/查验/扣留 (every list runs 2 → … → 899), and the app.
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/kernel/config.js';
-import { createPlatform, type Platform } from '../../src/platform.js';
+import { createPlatform, summaryAnswer, type Platform } from '../../src/platform.js';
 import { buildApp } from '../../src/http/server.js';
 import { demoEnterprises } from '../../src/zone/demo.js';
 import { createCustomsSimulator } from '../../src/clearance/gateway/simulator.js';
@@ -22,12 +22,12 @@ export interface ClearanceHarness {
   close(): Promise<void>;
 }
 
-export async function startClearance(): Promise<ClearanceHarness> {
+export async function startClearance(options: { now?: () => Date } = {}): Promise<ClearanceHarness> {
   // Customs taxes released lists with the platform's own tables (bound once the platform exists).
   let ref: Platform | undefined;
   const taxBill = customsTaxBill(() => ref!.taxRates, (ebc) => productsOf(ref!.store, ebc));
-  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, verifySignatures: true, taxBill, shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 } });
-  const platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway });
+  const gateway = createCustomsSimulator({ stepDelayMs: 0, validate: true, verifySignatures: true, taxBill, summaryAnswer: (m, at) => summaryAnswer(ref!.store)(m, at), shares: { reject: 0, review: 0, inspect: 0, detain: 0, returned: 0 }, ...(options.now ? { now: options.now } : {}) });
+  const platform = await createPlatform(loadConfig({ db: 'sqlite::memory:' }, {}), { gateway, ...(options.now ? { now: options.now } : {}) });
   ref = platform;
   const app = await buildApp(platform);
   await platform.pipeline.start();

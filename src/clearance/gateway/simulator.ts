@@ -48,6 +48,11 @@ export interface SimulatorOptions {
    * undefined (or no function): no bill. Taxes in yuan with two decimals.
    */
   readonly taxBill?: (inventory: Inventory) => Promise<TaxBillFigures | undefined>;
+  /**
+   * Customs' answers to consolidated declarations (CEB701 → CEB702, then CEB792), given every
+   * CEB701 of one send together (a split application's parts travel together).
+   */
+  readonly summaryAnswer?: (ceb701: readonly Model[], at: Date) => Promise<{ returns: Model[]; results: Model[] }>;
   readonly now?: () => Date;
 }
 
@@ -374,6 +379,7 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
     async send(messages) {
       if (closed) throw new Error('customs simulator is closed');
       const at = now();
+      const summaries: Model[] = [];
       for (const m of messages) {
         if (options.verifySignatures && mustSign(m.messageType)) {
           const report = m.xml === undefined ? undefined : verifyXml(m.xml);
@@ -390,6 +396,10 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
             continue;
           }
         }
+        if (m.messageType === 'CEB701Message') {
+          summaries.push(m.model);
+          continue;
+        }
         const bills = new Map<string, TaxBillFigures>();
         if (options.taxBill && m.messageType === 'CEB621Message') {
           for (const inv of (m.model.Inventory as Inventory[] | undefined) ?? []) {
@@ -402,6 +412,13 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
             : UNDO[m.messageType] ? undoReceipts(m, at) : documentReceipts(m, at);
         if (step === 0) schedule(steps.flat(), 0);
         else steps.forEach((batch, i) => schedule(batch, (i + 1) * step));
+      }
+      if (summaries.length && options.summaryAnswer) {
+        const answer = await options.summaryAnswer(summaries, at);
+        const returns = answer.returns.map((model) => ({ messageType: 'CEB702Message', receivedAt: at, model }));
+        const results = answer.results.map((model) => ({ messageType: 'CEB792Message', receivedAt: at, model }));
+        if (step === 0) schedule([...returns, ...results], 0);
+        else { schedule(returns, step); schedule(results, 2 * step); }
       }
     },
     idle() {
