@@ -9,6 +9,7 @@ import { loadFxTable, type FxTable } from './kernel/fx.js';
 import { loadExportControls } from './clearance/match/modes.js';
 import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
 import { createBonded } from './bonded/index.js';
+import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
 import type { Model } from './ceb/codec.js';
 
@@ -56,6 +57,8 @@ export interface Platform {
   readonly taxBills: TaxBills;
   /** Export lines registered for 无票免税 / 核定征收. */
   readonly exportRegistry: ExportRegistry;
+  /** 9810 出口预退税 (HWC-YT) tracking. */
+  readonly prerefunds: Prerefunds;
   /** 9710/9810 customs declarations matched against their orders or booking notes. */
   readonly b2bDeclarations: B2bDeclarations;
   /** The bonded stock ledger (1210/1239): accounts, inbound notices, stock, stock-taking. */
@@ -133,6 +136,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
     registry,
     clearance: createClearanceQueries(store),
+    prerefunds: createPrerefunds({ store, ...(options.now ? { now: options.now } : {}) }),
     b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
     bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
     summaries,

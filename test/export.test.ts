@@ -347,6 +347,43 @@ describe('9710 B2B export: list route within its limits, customs declaration bey
   });
 });
 
+describe('9810 export pre-refund (出口预退税, HWC-YT)', () => {
+  it('tracks a departed 9810 list line from the claim through its sales to settlement by 30 April of the next year', async () => {
+    const x = exportParcel();
+    Object.assign(x.order.Order[0]!.OrderHead, { orderType: 'W' });
+    Object.assign(x.list.Inventory[0]!.InventoryHead, { tradeMode: '9810', statisticsFlag: 'B' });
+    for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) await post(by, type, model);
+    await platform.pipeline.drain();
+    const invtNo = (await status('inventory', x.copNo)).numbers.invtNo as string;
+    const track = () => app.inject({ method: 'POST', url: '/api/v1/tax/prerefunds', payload: { invtNo }, headers: auth(ebc) });
+    // Released but not yet departed: 离境即退税 waits for departure.
+    expect((await track()).json().error.code).toBe('PREREFUND_NOT_DEPARTED');
+    for (const [by, type, kind] of [[broker, 'CEB607Message', 'WayBill'], [site, 'CEB507Message', 'Arrival'], [carrier, 'CEB509Message', 'Departure']] as const) await post(by, type, x.transport(kind, by));
+    await platform.pipeline.drain();
+    const t = await track();
+    expect(t.statusCode, t.body).toBe(201);
+    expect(t.json().items).toEqual([expect.objectContaining({ gnum: 1, businessType: 'HWC-YT', status: 'exported', qty: '12', unsoldQty: '12', settleBy: '2027-04-30', exportDate: '2026-11-27' })]);
+    const line = `/api/v1/tax/prerefunds/${invtNo}/1`;
+    expect((await app.inject({ method: 'POST', url: `${line}/claim`, payload: { ref: 'YT2026110001' }, headers: auth(ebc) })).json()).toMatchObject({ status: 'pre_refunded', claimRef: 'YT2026110001' });
+    expect((await app.inject({ method: 'POST', url: `${line}/claim`, payload: { ref: 'OTHER' }, headers: auth(ebc) })).statusCode).toBe(409);
+    const sale = (qty: string, date: string) => app.inject({ method: 'POST', url: `${line}/sales`, payload: { qty, date, evidence: 'AMZ-ORDER-114-2026' }, headers: auth(ebc) });
+    expect((await sale('5', '2026-11-28')).json()).toMatchObject({ soldQty: '5', unsoldQty: '7', status: 'pre_refunded', lateEvidence: 0 });
+    expect((await sale('8', '2026-11-28')).json().error.code).toBe('PREREFUND_OVERSOLD');
+    expect((await sale('1', '2026-11-01')).json().error.issues[0].code).toBe('PREREFUND_SALE_BEFORE_EXPORT');
+    // The line is settled once all is sold (evidence filed within 15 days of the sale is not late).
+    expect((await sale('7', '2026-11-27')).json()).toMatchObject({ unsoldQty: '0', status: 'settled', overdue: false });
+    const mine = (await app.inject({ url: '/api/v1/tax/prerefunds?status=settled', headers: auth(ebc) })).json();
+    expect(mine.items.map((i: { invtNo: string }) => i.invtNo)).toContain(invtNo);
+    expect((await app.inject({ url: '/api/v1/tax/prerefunds', headers: auth(site) })).json().total).toBe(0);
+    // Only 9810 lists are pre-refunded.
+    const general = exportParcel();
+    for (const [by, type, model] of [[ebp, 'CEB303Message', general.order], [pay, 'CEB403Message', general.receipts], [broker, 'CEB603Message', general.list], [carrier, 'CEB505Message', general.waybill]] as const) await post(by, type, model);
+    await platform.pipeline.drain();
+    const other = (await status('inventory', general.copNo)).numbers.invtNo as string;
+    expect((await app.inject({ method: 'POST', url: '/api/v1/tax/prerefunds', payload: { invtNo: other }, headers: auth(ebc) })).json().error.code).toBe('PREREFUND_NOT_9810');
+  });
+});
+
 describe('the monthly consolidated declaration (清单核放、汇总申报)', () => {
   // Lists closed last month are summarised this month: the platform's clock is moved back while they close.
   let shift = 0;

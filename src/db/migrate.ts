@@ -13,6 +13,7 @@ import * as m0011 from './migrations/0011_summary.js';
 import * as m0012 from './migrations/0012_bonded_stock.js';
 import * as m0013 from './migrations/0013_aftercare.js';
 import * as m0014 from './migrations/0014_b2b_declarations.js';
+import * as m0015 from './migrations/0015_prerefunds.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012_bonded_stock': m0012,
   '0013_aftercare': m0013,
   '0014_b2b_declarations': m0014,
+  '0015_prerefunds': m0015,
 };
 
 /**

@@ -82,6 +82,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   signingRoutes(app, platform.keystore, registry);
   bondedRoutes(app, { ...platform.bonded, registry });
   summaryRoutes(app, { summaries: platform.summaries, registry, pipeline: platform.pipeline });
-  taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry });
+  taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry, prerefunds: platform.prerefunds });
   return app;
 }

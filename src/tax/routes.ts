@@ -1,6 +1,6 @@
 // POST /api/v1/tax/quote: the comprehensive tax of the lists in a CEB621 (XML, DxpMsg or JSON),
 // with the buyer's year-to-date total from the clearance quota ledger when the caller may know it.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest, FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { fenToYuan } from '../kernel/money.js';
@@ -18,6 +18,7 @@ import { quoteInventory, quoteOrder, type RateTable } from './index.js';
 import { productsOf } from './facts.js';
 import { todayInBeijing } from './rates.js';
 import type { TaxBills } from './bills.js';
+import type { Prerefunds } from './prerefund.js';
 import type { ExportRegistry } from './exports.js';
 export { productsOf } from './facts.js';
 
@@ -25,7 +26,7 @@ export { productsOf } from './facts.js';
 const through = <T extends { order_key: string }>(parcels: readonly T[], platformCode: string | undefined): T[] =>
   parcels.filter((x) => x.order_key.split('|')[1] === platformCode);
 
-export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills; exports: ExportRegistry }): void {
+export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: RegistryService; rates: () => RateTable; bills: TaxBills; exports: ExportRegistry; prerefunds: Prerefunds }): void {
   const codeOf = async (p: ReturnType<typeof requirePrincipal>) => {
     if (p.kind !== 'enterprise') return undefined;
     const me = await deps.registry.get(p.enterpriseId);
@@ -67,6 +68,40 @@ export function taxRoutes(app: FastifyInstance, deps: { store: Store; registry: 
     const p = requirePrincipal(request);
     const { from, to, limit = 50, offset = 0 } = request.query;
     return deps.exports.list(p, await codeOf(p), { ...(from ? { from } : {}), ...(to ? { to } : {}), limit, offset });
+  });
+  const me = async (request: FastifyRequest) => {
+    const p = requirePrincipal(request);
+    if (p.kind !== 'enterprise') throw new AppError('forbidden', 'INTAKE_ENTERPRISE_ONLY');
+    return deps.registry.get(p.enterpriseId);
+  };
+  const LINE = Type.Object({ invtNo: Type.String({ minLength: 1, maxLength: 20 }), gnum: Type.Integer({ minimum: 1, maximum: 99999 }) });
+  r.post('/api/v1/tax/prerefunds', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], body: Type.Object({ invtNo: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }),
+      summary: 'Track a departed 9810 list for 出口预退税 (HWC-YT, 国家税务总局公告2025年第3号): each line until its sales settle it, by 30 April of the next year',
+    },
+  }, async (request, reply) => reply.status(201).send({ items: await deps.prerefunds.track(await me(request), request.body.invtNo) }));
+  r.post('/api/v1/tax/prerefunds/:invtNo/:gnum/claim', {
+    schema: { tags: ['tax'], security: [{ bearer: [] }], params: LINE, body: Type.Object({ ref: Type.String({ minLength: 1, maxLength: 40, description: '申报序号 (生产企业) or 关联号 (外贸企业)' }) }, { additionalProperties: false }), summary: 'Record the pre-refund declaration of a line' },
+  }, async (request) => deps.prerefunds.claim(await me(request), request.params.invtNo, request.params.gnum, request.body.ref));
+  r.post('/api/v1/tax/prerefunds/:invtNo/:gnum/sales', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], params: LINE, summary: 'Record a sale from the overseas warehouse against a line (evidence is due within 15 days of the sale)',
+      body: Type.Object({ qty: Type.String({ minLength: 1, maxLength: 21 }), date: DAY, evidence: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+    },
+  }, async (request) => deps.prerefunds.sell(await me(request), request.params.invtNo, request.params.gnum, request.body));
+  r.get('/api/v1/tax/prerefunds', {
+    schema: {
+      tags: ['tax'], security: [{ bearer: [] }], summary: 'Pre-refund lines with sold and unsold quantities, the settlement deadline and what is overdue (an enterprise: its own)',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Union([Type.Literal('exported'), Type.Literal('pre_refunded'), Type.Literal('settled')])), overdue: Type.Optional(Type.Boolean()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+      }),
+    },
+  }, async (request) => {
+    const p = requirePrincipal(request);
+    const { status, overdue, limit = 50, offset = 0 } = request.query;
+    return deps.prerefunds.list(p, await codeOf(p), { ...(status ? { status } : {}), ...(overdue !== undefined ? { overdue } : {}), limit, offset });
   });
   r.get('/api/v1/tax/export-registrations/report', {
     schema: {

@@ -23,6 +23,28 @@ export interface TaxBillTable {
   updated_at: string;
 }
 
+/** A 9810 list line tracked for 出口预退税 (HWC-YT) until its sales settle it (migration 0015). */
+export interface PrerefundTable {
+  invt_no: string;
+  gnum: number;
+  enterprise_id: string;
+  ebc_code: string;
+  export_date: string;
+  goods_name: string;
+  gcode: string;
+  unit: string;
+  qty: string;
+  amount: string;
+  currency: string;
+  claim_ref: string | null;
+  claimed_at: string | null;
+  sales: string;
+  sold_qty: string;
+  settle_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** One export list line as registered for 无票免税 / 核定征收 (the six items), immutable. */
 export interface ExportRegistrationTable {
   invt_no: string;
@@ -49,4 +71,5 @@ export interface ExportRegistrationTable {
 export interface TaxTables {
   tax_bills: TaxBillTable;
   export_registrations: ExportRegistrationTable;
+  prerefunds: PrerefundTable;
 }
