@@ -133,7 +133,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
     config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, fx, positiveList: goods, taxBills,
-    exportRegistry: createExportRegistry({ store, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
+    exportRegistry: createExportRegistry({ store, fx, zoneCustomsCodes: [config.customsCode, config.portCode], ...(options.now ? { now: options.now } : {}) }),
     registry,
     clearance: createClearanceQueries(store),
     prerefunds: createPrerefunds({ store, ...(options.now ? { now: options.now } : {}) }),

@@ -202,6 +202,10 @@ describe('export 9610 over HTTP', () => {
     expect(Number(usd.deemedTaxableIncome)).toBeCloseTo(Number(usd.exemptRevenue) * 0.04, 6);
     expect(Number(usd.corporateIncomeTax)).toBeCloseTo(Number(usd.exemptRevenue) * 0.01, 6);
     expect(usd.computation).toContain('× 0.04 =');
+    // In CNY at the month's rate (seed: 7.10 CNY per USD in 2026): 36 USD is 255.60 CNY.
+    expect(mine.cny.unrated).toEqual([]);
+    expect(Number(mine.cny.exemptRevenue)).toBeCloseTo(Number(usd.exemptRevenue) * 7.1, 2);
+    expect(mine.cny.computation).toContain('CNY × 0.04');
     const listed = (await app.inject({ url: '/api/v1/tax/export-registrations?from=2026-11-27&to=2026-11-27', headers: auth(ebc) })).json();
     expect(listed.items.map((i: { invtNo: string }) => i.invtNo)).toContain(inv.numbers.invtNo);
     expect((await app.inject({ url: '/api/v1/tax/export-registrations', headers: auth(broker) })).json().total).toBe(0);

@@ -12,6 +12,8 @@ import type { Principal } from '../registry/index.js';
 import type { Enterprise } from '../registry/model.js';
 import type { ExportRegistrationTable } from './table.js';
 import { dayOf } from './rates.js';
+import { fenToYuan } from '../kernel/money.js';
+import type { FxTable } from '../kernel/fx.js';
 
 /** 应税所得率 for 核定征收 (公告2019年第36号). */
 export const DEEMED_PROFIT_RATE = '0.04';
@@ -30,7 +32,7 @@ const times = (a: string, rate: string): string => formatDecimal(multiplyDecimal
 
 export type ExportRegistry = ReturnType<typeof createExportRegistry>;
 
-export function createExportRegistry({ store, zoneCustomsCodes, now = () => new Date() }: { store: Store; zoneCustomsCodes: readonly string[]; now?: () => Date }) {
+export function createExportRegistry({ store, zoneCustomsCodes, fx, now = () => new Date() }: { store: Store; zoneCustomsCodes: readonly string[]; fx?: FxTable; now?: () => Date }) {
   const { db } = store;
   return {
     /** Registers every line of a released export list for its e-commerce enterprise (the exporter). Idempotent; never changes a registered line. */
@@ -89,6 +91,23 @@ export function createExportRegistry({ store, zoneCustomsCodes, now = () => new 
           return {
             ebcCode, lines: list.length, eligibleLines: eligible.length,
             ineligible: list.filter((r) => !eligible.includes(r)).map((r) => ({ invtNo: r.invt_no, gnum: r.gnum, reason: r.trade_mode !== '9610' ? `trade mode ${r.trade_mode} is not retail export (9610)` : `declared at customs ${r.customs_code}, outside the zone` })),
+            // In CNY, each line at the monthly rate of its export month (lines without a rate are counted apart).
+            cny: (() => {
+              if (!fx) return null;
+              let revenueFen = 0;
+              const unrated: string[] = [];
+              for (const r of eligible) {
+                const f = fx.toFen(r.amount, r.currency, r.export_date.slice(0, 7));
+                if (f === undefined) unrated.push(`${r.invt_no}#${r.gnum} ${r.currency} ${r.export_date.slice(0, 7)}`);
+                else revenueFen += f;
+              }
+              const revenue = fenToYuan(revenueFen);
+              const deemed = times(revenue, DEEMED_PROFIT_RATE);
+              return {
+                exemptRevenue: revenue, deemedTaxableIncome: deemed, corporateIncomeTax: times(deemed, CIT_RATE), unrated,
+                computation: `${revenue} CNY × ${DEEMED_PROFIT_RATE} = ${deemed}; × ${CIT_RATE} = ${times(deemed, CIT_RATE)} (each line at its export month's rate)`,
+              };
+            })(),
             byCurrency: currencies.map((currency) => {
               const revenue = sum(eligible.filter((r) => r.currency === currency).map((r) => r.amount));
               const deemed = times(revenue, DEEMED_PROFIT_RATE);
