@@ -1,32 +1,20 @@
 // `silkgate summary build` on a database holding a month of closed export lists: it writes the
 // CEB701 file(s) that pass the codec's checks and prints the preview (groups, lines, lists, due date).
+import { requireBuild, silkgate } from './support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { openStore } from '../src/db/store.js';
 import { createSummaries, recordClosedLists, seedCalendar } from '../src/summary/index.js';
 import { exportList } from '../src/summary/fixtures.js';
 import { readMessage } from '../src/ceb/codec.js';
 
-const CLI = join(import.meta.dirname, '../dist/src/cli/main.js');
-const run = promisify(execFile);
 let dir: string;
 
-async function silkgate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env: { ...process.env, LANG: 'C' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'silkgate-summary-'));
   const store = await openStore({ kind: 'sqlite', file: join(dir, 'silkgate.db') });
   // October 2026: two lists to the US of the same goods, one to Germany; one simplified (A) list that is not summarised.

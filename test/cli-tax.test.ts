@@ -1,37 +1,25 @@
 // `silkgate tax quote` on a CEB621 the way a declarant would run it: worked example A of
 // cbec-rules.md §3.3 (formula, goods 300 with a 30 coupon, freight 20) gives 29.12 — the very
 // taxTotal the order carries — and the limits refuse with customs' codes.
+import { requireBuild, silkgate } from './support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { writeMessage } from '../src/ceb/codec.js';
 import { wrap } from '../src/ceb/dxp.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { inventoryMessage } from './support/ceb-models.js';
 import { parcel, type Parties } from './support/parcels.js';
 
-const CLI = join(import.meta.dirname, '../dist/src/cli/main.js');
-const run = promisify(execFile);
 let dir: string;
 
-async function silkgate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env: { ...process.env, LANG: 'C' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 const f = (name: string) => join(dir, name);
 const party = (code: string, name: string) => ({ customsCode: code, nameZh: name, dxpId: `DXPENT${code}`, uscc: `91330782MA${code.slice(0, 8)}` } as unknown as Enterprise);
 const parties: Parties = { ebp: party('3318900001', '平台'), ebc: party('3318900011', '电商企业'), payment: party('3318900013', '支付'), logistics: party('3318900014', '物流') };
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'silkgate-tax-'));
   const x = parcel(parties);
   writeFileSync(f('list.xml'), writeMessage('CEB621Message', inventoryMessage(x, parties.ebc)));
