@@ -5,17 +5,18 @@
 // recordClosedLists would have kept (their upkeep is measured separately, per list, below).
 //
 // Measured: buildSummary (pre-aggregates → header groups and declaration lines, stored) plus every
-// CEB701 message rendered by writeMessage and streamed to a file — everything needed for the
-// preview and the messages. Baseline, same run, same rows: one plain SQL GROUP BY of the lines by
+// CEB701 message rendered (messageXml: on SQLite the list elements straight from the database,
+// the rest by writeMessage, byte for byte writeMessage's text) and streamed to a file — everything
+// needed for the preview and the messages. Checked untimed: the summary read back equals the one
+// built, and the XML names every list once. Baseline, same run, same rows: one plain SQL GROUP BY of the lines by
 // the same keys (which yields the declaration lines' sums but no list of invtNos and no XML). The
 // two sets of sums are compared line by line; a difference fails the bench.
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../src/db/store.js';
-import { writeMessage } from '../src/ceb/codec.js';
 import { Rng } from '../src/kernel/random.js';
 import { createSummaries } from '../src/summary/service.js';
 import { recordClosedLists } from '../src/summary/record.js';
@@ -42,7 +43,7 @@ const decimal = (units: number, scale: number) => {
 };
 
 /** The month's rows straight into the file, with the pre-aggregates; returns seconds spent. */
-function generate(file: string): number {
+export function generate(file: string): number {
   const t0 = performance.now();
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = OFF');
@@ -109,7 +110,7 @@ function generate(file: string): number {
 }
 
 /** The plain GROUP BY of the lines by the summaryFlag 1 keys: the baseline. */
-function groupBy(file: string): { seconds: number; sums: Map<string, string> } {
+export function groupBy(file: string): { seconds: number; sums: Map<string, string> } {
   const db = new BetterSqlite3(file, { readonly: true });
   const t0 = performance.now();
   const rows = db.prepare(`SELECT coalesce(loct_no, '') AS loct, traf_mode, head_country, port_code, line_country, gcode, currency, unit, unit1, coalesce(unit2, '') AS unit2,
@@ -121,6 +122,20 @@ function groupBy(file: string): { seconds: number; sums: Map<string, string> } {
   const sums = new Map(rows.map((r) => [[r.loct, r.traf_mode, r.head_country, r.port_code, r.line_country, r.gcode, r.currency, r.unit, r.unit1, r.unit2].join('|'),
     [r.n, r.qty, r.qty1, r.qty2, r.price].map(String).join('|')]));
   return { seconds, sums };
+}
+
+/** Occurrences of an ASCII `needle` in a file, read in chunks. */
+async function countIn(file: string, needle: string): Promise<number> {
+  const pattern = Buffer.from(needle);
+  let n = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 22 })) {
+    const buf = tail.length ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
+    let at = buf.indexOf(pattern);
+    while (at >= 0) { n++; at = buf.indexOf(pattern, at + pattern.length); }
+    tail = buf.subarray(Math.max(0, buf.length - pattern.length + 1));
+  }
+  return n;
 }
 
 /** The upkeep: recordClosedLists per list (one transaction each, as the pipeline closes lists) against plain inserts of the same lines. */
@@ -165,18 +180,23 @@ export async function summaryBench(): Promise<Figure[]> {
     // Every message, one after the other, into one file (a real sender writes one file per message).
     const sink = createWriteStream(out);
     let messages = 0;
-    for await (const m of summaries.messages(built.id)) {
-      if (!sink.write(writeMessage('CEB701Message', m.model))) await once(sink, 'drain');
+    for await (const m of summaries.messageXml(built.id)) {
+      for (const c of m.chunks) if (!sink.write(c)) await once(sink, 'drain');
       messages++;
     }
     sink.end();
     await once(sink, 'finish');
     const seconds = (performance.now() - t0) / 1000;
     const buildSeconds = (tBuilt - t0) / 1000;
+    // Checked untimed: what was stored (read back), and every list once in the XML.
+    const stored = await summaries.get(built.id);
     await store.close();
+    if (JSON.stringify(stored) !== JSON.stringify(built)) throw new Error('bench: the summary read back differs from the one build returned');
+    const listed = await countIn(out, '<ceb:invtNo>');
+    if (listed !== LISTS) throw new Error(`bench: the CEB701 messages list ${listed} lists, not ${LISTS}`);
 
     // Honesty: the same sums by both roads, line for line.
-    const mine = new Map(built.groups.flatMap((g) => g.items.map((i) => [[g.head.loctNo ?? '', g.head.trafMode, g.head.country, g.head.portCode, i.country, i.gcode, i.currency, i.unit, i.unit1, i.unit2 ?? ''].join('|'),
+    const mine = new Map(stored.groups.flatMap((g) => g.items.map((i) => [[g.head.loctNo ?? '', g.head.trafMode, g.head.country, g.head.portCode, i.country, i.gcode, i.currency, i.unit, i.unit1, i.unit2 ?? ''].join('|'),
       [i.lines, ...[i.qty, i.qty1, i.qty2 ?? '0', i.totalPrice].map((v) => { const [a, b = ''] = v.split('.'); return String(BigInt(a!) * 100_000n + BigInt((b + '00000').slice(0, 5))); })].join('|')] as const)));
     if (mine.size !== base.sums.size || [...mine].some(([k, v]) => base.sums.get(k) !== v)) throw new Error(`bench: the summary's sums differ from the GROUP BY's (${mine.size} vs ${base.sums.size} lines)`);
     if (built.counts.lists !== LISTS || built.counts.lines !== LISTS * 3) throw new Error(`bench: the summary took ${built.counts.lists} lists, not ${LISTS}`);

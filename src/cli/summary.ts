@@ -3,7 +3,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeMessage } from '../ceb/codec.js';
 import type { Config } from '../kernel/config.js';
 import { createSummaries, loadCalendar } from '../summary/index.js';
 import { usage } from './usage.js';
@@ -39,9 +38,10 @@ export async function summaryCommand(args: string[], config: Config): Promise<nu
     if (mode === 'declaration') {
       const dir = values.out ?? '.';
       await mkdir(dir, { recursive: true });
-      for await (const m of summaries.messages(built.id)) {
+      // The same bytes writeMessage gives, streamed from the database on SQLite (millions of lists a month).
+      for await (const m of summaries.messageXml(built.id)) {
         const file = join(dir, `CEB701_${built.copNo}_${String(m.seq).padStart(3, '0')}.xml`);
-        await writeFile(file, writeMessage('CEB701Message', m.model));
+        await writeFile(file, m.chunks);
         files.push(file);
       }
     }

@@ -35,6 +35,11 @@ export interface Store {
    * query per batch costs more than the insert; elsewhere a multi-row INSERT per chunk.
    */
   insertRows(db: Kysely<Database>, table: string, rows: readonly Record<string, unknown>[], upsert?: Upsert): Promise<void>;
+  /**
+   * The embedded database's own handle, for the few bulk reads that Kysely's row objects make too
+   * slow (the monthly consolidation); undefined on PostgreSQL.
+   */
+  readonly sqlite?: BetterSqlite3.Database;
   /** Where the data lives, safe to print (no password). */
   readonly describe: string;
   /** Names of the migrations this open applied. */
@@ -134,8 +139,9 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
   let insertRows: Store['insertRows'];
   let stop = (): void => undefined;
   let describe: string;
+  let sqliteRaw: BetterSqlite3.Database | undefined;
   if (target.kind === 'sqlite') {
-    ({ db, bulk, insertRows, stop } = openSqlite(target.file));
+    ({ db, bulk, insertRows, stop, raw: sqliteRaw } = openSqlite(target.file));
     describe = `sqlite:${target.file}`;
   } else {
     describe = redact(target.url);
@@ -184,6 +190,7 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
   const applied = options.migrate === false ? [] : await migrateToLatest(db as Kysely<unknown>, target.kind === 'postgres' ? options.schema : undefined);
   return {
     db, bulk, describe, applied, ping, insertRows,
+    ...(sqliteRaw ? { sqlite: sqliteRaw } : {}),
     dialect: target.kind,
     async close() {
       stop();

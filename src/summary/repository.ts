@@ -1,6 +1,7 @@
 // The summary capability's SQL: the only place that knows its tables.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import type { SummaryGroupTable, SummaryItemTable, SummaryTable } from './table.js';
 import { readScaled, type KeyedAmounts } from './rules.js';
 
@@ -102,10 +103,11 @@ export async function linesOfLists(db: Db, invtNos: readonly string[]) {
   return out;
 }
 
-export async function insertSummary(db: Db, s: SummaryTable, groups: readonly SummaryGroupTable[], items: readonly SummaryItemTable[]): Promise<void> {
+/** In the caller's transaction `db`; the groups and lines by the store's bulk insert (hundreds of thousands of lines in a large month). */
+export async function insertSummary(db: Db, store: Pick<Store, 'insertRows'>, s: SummaryTable, groups: readonly SummaryGroupTable[], items: readonly SummaryItemTable[]): Promise<void> {
   await db.insertInto('summaries').values(s).execute();
-  for (let i = 0; i < groups.length; i += 500) await db.insertInto('summary_groups').values(groups.slice(i, i + 500)).execute();
-  for (let i = 0; i < items.length; i += 1000) await db.insertInto('summary_items').values(items.slice(i, i + 1000)).execute();
+  await store.insertRows(db, 'summary_groups', groups as unknown as Record<string, unknown>[]);
+  await store.insertRows(db, 'summary_items', items as unknown as Record<string, unknown>[]);
 }
 
 export const findSummary = (db: Db, id: string) => db.selectFrom('summaries').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,14 +1,15 @@
 // The monthly consolidation's use cases: build a month's summary (preview + CEB701 messages),
 // read it back, take customs' answers (CEB702, CEB792) and list what is still due.
 import type { Store } from '../db/store.js';
-import type { Model } from '../ceb/codec.js';
+import { writeMessage, type Model } from '../ceb/codec.js';
 import type { CEB701Message, CEB702Message, CEB792Message, SummaryApply } from '../ceb/model/export-202205.js';
 import { AppError } from '../kernel/errors.js';
 import { newGuid, newId } from '../kernel/ids.js';
 import { formatCustomsTime } from '../kernel/time.js';
 import { beijingDay, beijingMonth, daysBetween, dueDate, type WorkCalendar } from './calendar.js';
 import * as repo from './repository.js';
-import { consolidate, fromScaled, headKeyOf, locator, MAX_LISTS_PER_MESSAGE, planMessages, type GroupingFlags, type HeadGroup } from './rules.js';
+import { consolidate, fromScaled, headKeyOf, locator, MAX_LISTS_PER_MESSAGE, planMessages, type GroupingFlags, type HeadGroup, type HeadKeys } from './rules.js';
+import { consolidateSqlite, fromScaledNumber, insertItemsSqlite, listPageXml, sqliteHandle } from './fast.js';
 import { canMove, stateOfReturn, summaryStateOf } from './states.js';
 import type { SummaryGroupTable, SummaryItemTable, SummaryTable } from './table.js';
 
@@ -43,6 +44,17 @@ export interface SummaryMessage {
   readonly model: Model;
 }
 
+/** One CEB701 message as XML: its UTF-8 bytes in order, together exactly writeMessage's text for its model. */
+export interface SummaryXml {
+  readonly seq: number;
+  readonly count: number;
+  readonly chunks: readonly Buffer[];
+}
+
+// How writeMessage writes one SummaryApplyList (not pretty): fast.ts writes the lists the same way.
+const LIST_OPEN = '<ceb:SummaryApplyList><ceb:invtNo>';
+const LIST_CLOSE = '</ceb:invtNo></ceb:SummaryApplyList>';
+
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const n = (v: number | string | bigint) => Number(v);
 
@@ -69,11 +81,25 @@ const toGroup = (g: SummaryGroupTable, items: readonly SummaryItemTable[]) => ({
   })),
 });
 
+function detailOf(s: SummaryTable, groups: readonly SummaryGroupTable[], items: readonly SummaryItemTable[]) {
+  const byGroup = new Map<number, SummaryItemTable[]>();
+  for (const i of items) {
+    const list = byGroup.get(i.group_no);
+    if (list) list.push(i);
+    else byGroup.set(i.group_no, [i]);
+  }
+  return { ...toSummary(s), groups: groups.map((g) => toGroup(g, byGroup.get(g.group_no) ?? [])) };
+}
+
 export type SummaryView = ReturnType<typeof toSummary>;
 export type SummaryDetail = SummaryView & { groups: ReturnType<typeof toGroup>[] };
 export type Summaries = ReturnType<typeof createSummaries>;
 
-export function createSummaries({ store, calendar, now = () => new Date(), maxListsPerMessage = MAX_LISTS_PER_MESSAGE }: { store: Store; calendar: WorkCalendar; now?: () => Date; maxListsPerMessage?: number }) {
+/**
+ * `fast` (default true): on SQLite, read the pre-aggregates and write the CEB701 lists through the
+ * raw handle (fast.ts; same results). False keeps the generic path everywhere (tests compare them).
+ */
+export function createSummaries({ store, calendar, now = () => new Date(), maxListsPerMessage = MAX_LISTS_PER_MESSAGE, fast = true }: { store: Store; calendar: WorkCalendar; now?: () => Date; maxListsPerMessage?: number; fast?: boolean }) {
   const { db } = store;
 
   async function load(id: string): Promise<SummaryTable> {
@@ -137,6 +163,9 @@ export function createSummaries({ store, calendar, now = () => new Date(), maxLi
       const period = { ebcCode: req.ebcCode, month: req.month, customsCode: req.customsCode };
       const iso = at.toISOString();
       const id = newId();
+      const raw = fast ? sqliteHandle(store) : undefined;
+      let summary: SummaryTable | undefined;
+      let stored: { groups: SummaryGroupTable[]; items: SummaryItemTable[] } | undefined;
       await db.transaction().execute(async (trx) => {
         const current = await repo.lockPeriod(trx, period, iso);
         if (current === undefined) throw new AppError('not_found', 'SUMMARY_NOTHING', { ebcCode: req.ebcCode, month: req.month, customsCode: req.customsCode });
@@ -149,7 +178,10 @@ export function createSummaries({ store, calendar, now = () => new Date(), maxLi
           if (standing.length) throw new AppError('conflict', 'SUMMARY_EXISTS', { month: req.month, id: standing[0]!.id });
           throw new AppError('not_found', 'SUMMARY_NOTHING', { ebcCode: req.ebcCode, month: req.month, customsCode: req.customsCode });
         }
-        const groups = consolidate(await repo.lineTotals(trx, period, batches), flags);
+        // SQLite: the fast read (same result); the generic one on PostgreSQL, or for a value past it.
+        const quick = raw ? consolidateSqlite(raw, period, batches, flags) : undefined;
+        const generic = quick ? undefined : consolidate(await repo.lineTotals(trx, period, batches), flags);
+        const groups: readonly (HeadKeys & { groupNo: number; items: readonly unknown[] })[] = quick ?? generic!;
         const perHead = new Map<string, { lists: bigint; lines: bigint; gross: bigint; net: bigint }>();
         for (const h of heads) {
           const k = headKeyOf(h, flags);
@@ -176,36 +208,53 @@ export function createSummaries({ store, calendar, now = () => new Date(), maxLi
             ? planMessages(groupRows.map((g) => ({ groupNo: g.group_no, lists: n(g.lists) })), maxListsPerMessage).map((parts) => ({ guid: newGuid(), parts: parts.map((p) => [p.groupNo, p.partNo, p.partCount, newGuid()] as [number, number, number, string]) }))
             : [],
         };
-        const items: SummaryItemTable[] = groups.flatMap((g) => g.items.map((i) => ({
-          summary_id: id, group_no: g.groupNo, gseqno: i.gseqno, line_country: i.country, gcode: i.gcode, currency: i.currency, gname: i.gname,
-          unit: i.unit, qty: fromScaled(i.qty), unit1: i.unit1, qty1: fromScaled(i.qty1), unit2: i.unit2 || null, qty2: i.unit2 ? fromScaled(i.qty2) : null,
-          total_price: fromScaled(i.totalPrice), lines: n(i.lines),
-        })));
+        const items: SummaryItemTable[] = [];
+        if (quick) {
+          for (const g of quick) {
+            for (const i of g.items) {
+              items.push({
+                summary_id: id, group_no: g.groupNo, gseqno: i.gseqno, line_country: i.country, gcode: i.gcode, currency: i.currency, gname: i.gname,
+                unit: i.unit, qty: fromScaledNumber(i.qty), unit1: i.unit1, qty1: fromScaledNumber(i.qty1), unit2: i.unit2 || null, qty2: i.unit2 ? fromScaledNumber(i.qty2) : null,
+                total_price: fromScaledNumber(i.totalPrice), lines: i.lines,
+              });
+            }
+          }
+        } else {
+          for (const g of generic!) {
+            for (const i of g.items) {
+              items.push({
+                summary_id: id, group_no: g.groupNo, gseqno: i.gseqno, line_country: i.country, gcode: i.gcode, currency: i.currency, gname: i.gname,
+                unit: i.unit, qty: fromScaled(i.qty), unit1: i.unit1, qty1: fromScaled(i.qty1), unit2: i.unit2 || null, qty2: i.unit2 ? fromScaled(i.qty2) : null,
+                total_price: fromScaled(i.totalPrice), lines: n(i.lines),
+              });
+            }
+          }
+        }
         const agentCode = req.agentCode ?? req.ebcCode, agentName = req.agentName ?? req.ebcName;
-        await repo.insertSummary(trx, {
+        summary = {
           id, ebc_code: req.ebcCode, ebc_name: req.ebcName, month: req.month, customs_code: req.customsCode, summary_flag: req.summaryFlag,
           item_name_flag: req.itemNameFlag ? 1 : 0, mode: req.mode, cop_no: copNo, state: declaration ? 'built' : 'statistics',
           agent_code: agentCode, agent_name: agentName, decl_agent_code: req.declAgentCode ?? agentCode, decl_agent_name: req.declAgentName ?? agentName,
           batches: JSON.stringify(batches), groups: groups.length, items: items.length,
           lists: n(groupRows.reduce((t, g) => t + n(g.lists), 0)), lines: n(groupRows.reduce((t, g) => t + n(g.lines), 0)),
           messages: JSON.stringify(plan), due_date: dueDate(req.month, calendar), created_at: iso, created_by: actor, updated_at: iso,
-        }, groupRows, items);
+        };
+        if (raw) {
+          await repo.insertSummary(trx, store, summary, groupRows, []);
+          insertItemsSqlite(raw, items);
+        } else await repo.insertSummary(trx, store, summary, groupRows, items);
+        stored = { groups: groupRows, items };
         // Lists recorded from now on join the next batch: still to summarise, never silently in this one.
         await repo.setBatch(trx, period, current + 1);
       });
-      return this.get(id);
+      // What was stored, as get() would read it back (a month's lines can number hundreds of thousands).
+      return detailOf(summary!, stored!.groups, stored!.items);
     },
 
     async get(id: string): Promise<SummaryDetail> {
       const s = await load(id);
       const items = await repo.itemsOf(db, id);
-      const byGroup = new Map<number, SummaryItemTable[]>();
-      for (const i of items) {
-        const list = byGroup.get(i.group_no);
-        if (list) list.push(i);
-        else byGroup.set(i.group_no, [i]);
-      }
-      return { ...toSummary(s), groups: (await repo.groupsOf(db, id)).map((g) => toGroup(g, byGroup.get(g.group_no) ?? [])) };
+      return detailOf(s, await repo.groupsOf(db, id), items);
     },
 
     async list(q: { ebcCode?: string | undefined; month?: string | undefined; limit: number; offset: number }) {
@@ -228,6 +277,45 @@ export function createSummaries({ store, calendar, now = () => new Date(), maxLi
           applies.push(applyOf(s, g, partNo, partCount, guid, page.map((p) => p.invtNo)));
         }
         yield { seq, count: plan.list.length, model: messageModel(plan, seq, applies) };
+      }
+    },
+
+    /**
+     * The CEB701 messages of a summary as XML, in order, one at a time: exactly the text
+     * writeMessage gives for messages()' models, as UTF-8. On SQLite each part's SummaryApplyList
+     * elements come from the database as one run of bytes (fast.ts) and writeMessage writes the
+     * rest: the message with one marker list per SummaryApply, whose element the part's lists replace
+     * (markers are ASCII, so the pieces' UTF-8 joins to the whole text's).
+     */
+    async *messageXml(id: string): AsyncGenerator<SummaryXml> {
+      const raw = fast ? sqliteHandle(store) : undefined;
+      if (!raw) {
+        for await (const m of this.messages(id)) yield { seq: m.seq, count: m.count, chunks: [Buffer.from(writeMessage('CEB701Message', m.model), 'utf8')] };
+        return;
+      }
+      const s = await load(id);
+      const plan = JSON.parse(s.messages) as Plan;
+      const groups = await repo.groupsOf(db, id);
+      const after = new Map<number, readonly [string, string]>();
+      const tag = `SILKGATE-LISTS-${newGuid()}`;
+      for (let seq = 1; seq <= plan.list.length; seq++) {
+        const parts = plan.list[seq - 1]!.parts;
+        const frame = writeMessage('CEB701Message', messageModel(plan, seq, parts.map(([groupNo, partNo, partCount, guid], k) => applyOf(s, groups[groupNo - 1]!, partNo, partCount, guid, [`${tag}-${k}`]))));
+        const chunks: Buffer[] = [];
+        let at = 0;
+        for (let k = 0; k < parts.length; k++) {
+          const element = `${LIST_OPEN}${tag}-${k}${LIST_CLOSE}`;
+          const where = frame.indexOf(element, at);
+          if (where < 0 || frame.indexOf(element, where + 1) >= 0) throw new Error(`summary ${id}: message ${seq} has no single marker list ${k}`);
+          const [groupNo] = parts[k]!;
+          const g = groups[groupNo - 1]!;
+          const page = await db.connection().execute(async () => listPageXml(raw, scopeOf(s, g), plan.maxLists, after.get(groupNo), LIST_OPEN, LIST_CLOSE));
+          if (page.last) after.set(groupNo, page.last);
+          chunks.push(Buffer.from(frame.slice(at, where), 'utf8'), page.xml);
+          at = where + element.length;
+        }
+        chunks.push(Buffer.from(frame.slice(at), 'utf8'));
+        yield { seq, count: plan.list.length, chunks };
       }
     },
 

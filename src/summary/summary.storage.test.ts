@@ -10,6 +10,8 @@ import { customsAnswer } from './customs.js';
 import { customsLinesOf } from './lines.js';
 import { seedCalendar } from './calendar.js';
 import { exportList, type ListSpec } from './fixtures.js';
+import { Rng } from '../kernel/random.js';
+import { consolidateSqlite, sqliteHandle } from './fast.js';
 
 const EBC = '3318960001';
 const at = (iso: string) => new Date(iso);
@@ -112,6 +114,55 @@ describe.each(adapters)('monthly summary on %s', (adapter) => {
     expect(stats).toMatchObject({ state: 'statistics', counts: { messages: 0, lists: 5 } });
     expect(stats.groups[0]!.items[0]).toMatchObject({ qty: '15', totalPrice: '12.5' });
     await expect(s.message(stats.id, 1)).rejects.toMatchObject({ code: 'SUMMARY_NO_MESSAGE' });
+  });
+
+  it('gives the same preview and, byte for byte, writeMessage\'s CEB701 text on the fast (SQLite) and the generic path', async () => {
+    const rng = new Rng(701);
+    const specs: ListSpec[] = Array.from({ length: 60 }, (_, i) => ({
+      // Characters XML escapes, in a few invtNos.
+      invtNo: i % 17 === 3 ? `F&<>\r${i}` : `F${String(i).padStart(3, '0')}`,
+      ownerCode: rng.pick(['OWNA', 'OWNB', 'OWNC']), trafMode: rng.pick(['4', '5']), country: rng.pick(['502', '303']), portCode: rng.pick(['2900', '2901']),
+      ...(rng.chance(0.2) ? { loctNo: 'LOCT1' } : {}), grossWeight: `${rng.int(1, 9)}.${rng.int(0, 99_999)}`,
+      lines: Array.from({ length: rng.int(1, 3) }, () => ({
+        gcode: rng.pick(['9505100000', '6109100022']), gname: rng.pick(['彩球', '彩球（礼盒）', 'Ball']), country: rng.pick(['502', '303', '116']), currency: rng.pick(['502', '300']),
+        unit: rng.pick(['011', '007']), qty: String(rng.int(1, 30)), qty1: `${rng.int(0, 50)}.${rng.int(0, 99_999)}`, totalPrice: `${rng.int(0, 999)}.${rng.int(0, 99)}`,
+        ...(rng.chance(0.3) ? { unit2: '035', qty2: `${rng.int(0, 9)}.5` } : {}),
+      })),
+    }));
+    const other = await openTestStore(adapter);
+    try {
+      const opts = { calendar: seedCalendar(), now: () => at('2026-12-05T02:00:00Z'), maxListsPerMessage: 4 };
+      const quick = createSummaries({ ...opts, store: t.store });
+      const generic = createSummaries({ ...opts, store: other.store, fast: false });
+      const months = ['2026-03', '2026-04', '2026-05', '2026-06'] as const;
+      const flagSets = [['1', false], ['1', true], ['2', false], ['2', true]] as const;
+      for (const [k, month] of months.entries()) {
+        const lists = specs.map((sp) => ({ ...sp, invtNo: `${month.slice(5)}${sp.invtNo}` }));
+        await record(t, `${month}-10T04:00:00Z`, ...lists);
+        await record(other, `${month}-10T04:00:00Z`, ...lists);
+        const [summaryFlag, itemNameFlag] = flagSets[k]!;
+        const a = await quick.build(req(month, { summaryFlag, itemNameFlag }), 'test');
+        const b = await generic.build(req(month, { summaryFlag, itemNameFlag }), 'test');
+        // What build returns is what get reads back.
+        expect(await quick.get(a.id)).toEqual(a);
+        const plain = (d: typeof a) => ({ ...d, id: '', copNo: '', groups: d.groups.map((g) => ({ ...g, copNo: '' })) });
+        expect(plain(a)).toEqual(plain(b));
+        // On SQLite the fast read did run (and did not hand back to the generic one).
+        const handle = sqliteHandle(t.store);
+        expect(handle === undefined).toBe(adapter !== 'sqlite');
+        if (handle) expect(consolidateSqlite(handle, { ebcCode: EBC, month, customsCode: '2900' }, [0], { summaryFlag, itemNameFlag })).toBeDefined();
+        expect(a.counts.messages).toBeGreaterThan(3);
+        const models: Model[] = [];
+        for await (const m of quick.messages(a.id)) models.push(m.model);
+        const texts: string[] = [];
+        for await (const m of quick.messageXml(a.id)) texts.push(Buffer.concat(m.chunks).toString('utf8'));
+        expect(texts).toEqual(models.map((m) => writeMessage('CEB701Message', m)));
+        expect(texts.join('')).toContain('F&amp;&lt;&gt;&#13;3');
+        expect(new Set(invtNos(models)).size).toBe(specs.length);
+      }
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('stores customs\' answers: 702 gives the sumNo, 792 the 报关单 and the line mapping', async () => {
