@@ -6,7 +6,7 @@ import { createRegistryService, type RegistryService } from './registry/index.js
 import { zoneProfiles, type ZoneProfile } from './zone/index.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { loadFxTable, type FxTable } from './kernel/fx.js';
-import { loadExportControls } from './clearance/match/modes.js';
+import { loadExportControls, parseSimplifiedDigits } from './clearance/match/modes.js';
 import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
 import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
@@ -107,7 +107,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     taxCheck: createTaxCheck(() => rates),
     taxBills,
     positiveList: createPositiveListCheck(() => goods),
-    exportModes: { fx, controls: loadExportControls(config.exportControlsFile) },
+    exportModes: { fx, controls: loadExportControls(config.exportControlsFile), simplifiedDigits: parseSimplifiedDigits(config.simplifiedHsDigits) },
     onExportClosed: (trx, lists) => recordClosedLists(trx, lists),
     summaries: {
       receive: (type, model) => (type === 'CEB702Message' ? summaries.receiveSummaryReturn(model) : summaries.receiveSummaryResult(model)),

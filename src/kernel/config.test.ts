@@ -36,6 +36,7 @@ describe('configuration', () => {
     [{}, { LOG_LEVEL: 'loud' }, /log level/],
     [{}, { SILKGATE_ADMIN_TOKEN: 'short' }, /24 characters/],
     [{}, { SILKGATE_DEMO: 'yes' }, /SILKGATE_DEMO/],
+    [{}, { SILKGATE_SIMPLIFIED_HS_DIGITS: '9610:5' }, /SILKGATE_SIMPLIFIED_HS_DIGITS/],
     [{ db: 'postgres://user:secret@[bad' }, {}, /\*\*\*@/],
   ])('refuses bad configuration %o %o with one clear line', (flags, env, why) => {
     try {

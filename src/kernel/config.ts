@@ -29,6 +29,8 @@ export interface Config {
   readonly exportControlsFile: string | undefined;
   /** Working-day calendar (public holidays and adjusted working days) for deadlines (SILKGATE_WORK_CALENDAR). */
   readonly workCalendarFile: string | undefined;
+  /** HS digits a simplified declaration must give per mode (and customs): SILKGATE_SIMPLIFIED_HS_DIGITS. */
+  readonly simplifiedHsDigits: string;
   /** Encrypts the keystore's private keys (SILKGATE_KEYSTORE_SECRET); unset → a secret file in the data directory. */
   readonly keystoreSecret: string | undefined;
   /** Load demo enterprises into an empty registry at start (default: only on the embedded database). */
@@ -111,7 +113,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   const resendText = env.SILKGATE_RESEND_AFTER_MS ?? '60000';
   if (!/^\d{3,9}$/.test(resendText)) fail(`SILKGATE_RESEND_AFTER_MS must be 100 or more milliseconds, got "${resendText}"`);
+  const simplifiedHsDigits = env.SILKGATE_SIMPLIFIED_HS_DIGITS ?? '9610:4,9710:6,9810:6';
+  if (!/^(\s*(\d{4}\/)?\d{4}:(2|4|6|8|10)\s*)(,\s*(\d{4}\/)?\d{4}:(2|4|6|8|10)\s*)*$/.test(simplifiedHsDigits)) {
+    fail(`SILKGATE_SIMPLIFIED_HS_DIGITS must be MODE:DIGITS[,CUSTOMS/MODE:DIGITS…] with digits 2, 4, 6, 8 or 10, got "${simplifiedHsDigits}"`);
+  }
   return Object.freeze({
+    simplifiedHsDigits,
     resendAfterMs: Number(resendText),
     demo,
     customs: Object.freeze(customs),

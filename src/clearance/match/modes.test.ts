@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fxTable, parseFxRates } from '../../kernel/fx.js';
 import type { Inventory, Order } from '../../ceb/model/export-202205.js';
-import { checkExportMode, exportControls, loadExportControls, parseExportControls } from './modes.js';
+import { checkExportMode, exportControls, hsDigitsGiven, loadExportControls, parseExportControls, parseSimplifiedDigits } from './modes.js';
 
 const fx = fxTable(parseFxRates('currency,from,cny_per_unit,note\n502,2026-01,7.1000,\n'));
 const controls = exportControls(parseExportControls('hs,licence,inspection,duty,note\n2805,1,0,0,rare earths\n3102,0,1,1,fertiliser\n0302,0,1,0,fish\n'));
@@ -57,5 +57,35 @@ describe('export modes on the list route', () => {
     expect(loadExportControls().of('2805301100')?.licence).toBe(true);
     expect(loadExportControls().of('9505100000')).toBeUndefined();
     expect(() => parseExportControls('hs,licence,inspection,duty,note\n2805,yes,0,0,x\n')).toThrow(/0 or 1/);
+  });
+});
+
+describe('simplified declaration: HS digits per mode and customs (cbec-rules §9 D1)', () => {
+  const digits = parseSimplifiedDigits('9610:4,9710:6,9810:6,2900/9610:6');
+  const withDigits = { ...ctx, simplifiedDigits: digits };
+  const a = (mode: string, orderType: string, gcode: string, customsCode = '3100') => {
+    const [o, i] = shipment(orderType, mode, [{ gcode, totalPrice: '10' }], 'A');
+    (i.InventoryHead as unknown as Record<string, string>).customsCode = customsCode;
+    return checkExportMode(o, i, withDigits).map((m) => `${m.rule}:${m.expected}`);
+  };
+
+  it('counts the digits a padded code gives at the HS levels 2/4/6/8/10', () => {
+    expect(hsDigitsGiven('9505000000')).toBe(4);
+    expect(hsDigitsGiven('9505100000')).toBe(6);
+    expect(hsDigitsGiven('9505109000')).toBe(8);
+    expect(hsDigitsGiven('9505100001')).toBe(10);
+  });
+
+  it('9610 may declare 4 digits, 9710/9810 need 6; a zone customs can ask 6 for 9610 too', () => {
+    expect(a('9610', 'E', '9505000000')).toEqual([]);
+    expect(a('9710', 'B', '9505000000')).toEqual(['simplified:≥ 6 HS digits (9710)']);
+    expect(a('9710', 'B', '9505100000')).toEqual([]);
+    expect(a('9810', 'W', '9505000000')).toEqual(['simplified:≥ 6 HS digits (9810)']);
+    expect(a('9610', 'E', '9505000000', '2900')).toEqual(['simplified:≥ 6 HS digits (9610)']);
+  });
+
+  it('refuses a malformed setting', () => {
+    expect(() => parseSimplifiedDigits('9610:5')).toThrow(/MODE:DIGITS/);
+    expect(() => parseSimplifiedDigits('96104')).toThrow();
   });
 });

@@ -62,9 +62,35 @@ export function loadExportControls(file?: string): ExportControls {
   return exportControls(parseExportControls(readFileSync(file ?? projectPath('src/clearance/data/export-controls.csv'), 'utf8')));
 }
 
+/**
+ * How many digits of the HS code a simplified declaration (statisticsFlag A) must give, per mode and
+ * optionally per declaring customs — cbec-rules.md §9 D1: the CEB603 annotation and the Jying table
+ * give 4 for 9610 and 6 for 9710/9810; Chongqing's interpretation gives 6 for lists at 综试区 customs.
+ * Written "9610:4,9710:6,9810:6" with overrides "2900/9610:6" (SILKGATE_SIMPLIFIED_HS_DIGITS).
+ */
+export type SimplifiedDigits = ReadonlyMap<string, number>;
+export const DEFAULT_SIMPLIFIED_DIGITS = '9610:4,9710:6,9810:6';
+
+export function parseSimplifiedDigits(text: string): SimplifiedDigits {
+  const out = new Map<string, number>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(?:(\d{4})\/)?(\d{4}):(2|4|6|8|10)$/.exec(part);
+    if (!m) throw new Error(`simplified HS digits: "${part}" is not MODE:DIGITS or CUSTOMS/MODE:DIGITS (digits 2, 4, 6, 8 or 10)`);
+    out.set(m[1] ? `${m[1]}/${m[2]}` : m[2]!, Number(m[3]));
+  }
+  return out;
+}
+
+/** Digits a code gives: up to its last non-zero digit, rounded up to the HS levels (2, 4, 6, 8, 10). */
+export function hsDigitsGiven(gcode: string): number {
+  const sig = gcode.replace(/0+$/, '').length;
+  return Math.min(10, Math.ceil(sig / 2) * 2);
+}
+
 export interface ModeContext {
   readonly fx: FxTable;
   readonly controls: ExportControls;
+  readonly simplifiedDigits?: SimplifiedDigits;
 }
 
 const L = 'CEB603Message';
@@ -94,6 +120,12 @@ export function checkExportMode(order: Order, inventory: Inventory, ctx: ModeCon
     if (unrated) out.push(mismatch('MODE_NO_RATE', 'fx_rate', null, L, 'InventoryList/currency', `a ${month} rate for ${unrated}`, unrated));
     else if (fen > LIST_ROUTE_LIMIT_FEN) {
       out.push(mismatch(b2b ? 'MODE_DECLARATION_ROUTE' : 'MODE_SIMPLIFIED', b2b ? 'route' : 'simplified', null, L, 'InventoryList/totalPrice', `≤ ${shown(LIST_ROUTE_LIMIT_FEN)} CNY`, `${shown(fen)} CNY`));
+    }
+  }
+  if (ih.statisticsFlag === 'A' && ctx.simplifiedDigits) {
+    const need = ctx.simplifiedDigits.get(`${ih.customsCode}/${mode}`) ?? ctx.simplifiedDigits.get(mode);
+    for (const l of need ? inventory.InventoryList : []) {
+      if (hsDigitsGiven(l.gcode) < need!) out.push(mismatch('MODE_SIMPLIFIED', 'simplified', null, L, `InventoryList[gnum=${l.gnum}]/gcode`, `≥ ${need} HS digits (${mode})`, l.gcode));
     }
   }
   for (const { l, c } of controlled) {
