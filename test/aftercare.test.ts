@@ -156,6 +156,21 @@ describe('import returns (CEB625) and cancellations (CEB623)', () => {
     expect((await post(parties.ebc, 'CEB625Message', refund(r, '1'))).json().receipts[0]).toMatchObject({ status: 'refused', returnStatus: '-625004' });
   });
 
+  it('a list partly returned cannot also be cancelled, and one application cannot ask a line back twice', async () => {
+    const r = await released();
+    const twice = refund(r, '1');
+    (twice.InvtRefund as { InvtRefundList: object[] }[])[0]!.InvtRefundList.push({ gnum: '1', gcode: '1901101010', gname: '婴幼儿配方奶粉 900克', qty: '2', unit: '122' });
+    expect((await post(parties.ebc, 'CEB625Message', twice)).json().receipts[0]).toMatchObject({ status: 'refused', returnStatus: '-625001' });
+    expect(await application(r)).toEqual([]);
+    await post(parties.ebc, 'CEB625Message', refund(r, '1'));
+    await platform.pipeline.drain();
+    const c = (await post(parties.ebc, 'CEB623Message', cancel(r))).json().receipts[0];
+    expect(c).toMatchObject({ status: 'refused', returnStatus: '-623005' });
+    expect(c.returnInfo.en).toContain('cannot be both cancelled and returned');
+    // The buyer got back the one tin's share only.
+    expect((await quota(r)).used).toBe('160.00');
+  });
+
   it('records the waybill\'s sign-off (CEB513) on its list and refuses one for an unknown waybill', async () => {
     const r = await released();
     const status = (logisticsNo: string) => ({

@@ -70,6 +70,9 @@ describe('bonded stock ledger in the clearance', () => {
     expect(await stock()).toBeUndefined();
     const entry = (await file711(['INBOUND-0001'], 'RKD-0002')).json();
     expect(entry.receipts[0].status).toBe('accepted');
+    // The goods enter the book when customs accepts the entry record (120), not when it is filed.
+    expect(await stock()).toBeUndefined();
+    await platform.pipeline.drain();
     expect(await stock()).toMatchObject({ onHand: '3', reserved: '0', available: '3' });
 
     // Two tins per parcel: the first fits, its list carries the account book.

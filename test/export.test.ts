@@ -345,6 +345,16 @@ describe('9710 B2B export: list route within its limits, customs declaration bey
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.issues[0].code).toBe('DECL_ORDER_NOT_FOUND');
     expect((await declare({ entryId: '12345' })).json().error.issues[0].code).toBe('DECL_ENTRY_ID');
+    // A declarant with nothing to do with the exporter learns nothing of its orders.
+    const stranger = await harness.platform.registry.create({ uscc: usccFor(78), nameZh: '无关报关行测试有限公司', roles: ['declarant'], county: '330782', customsCode: '3318977002', dxpId: 'DXPENT3318977002' }, 'test');
+    const strangerToken = (await harness.platform.registry.issueToken(stranger.id, 'test', 'test')).token;
+    const probe = await app.inject({
+      method: 'POST', url: '/api/v1/b2b-declarations', headers: { authorization: `Bearer ${strangerToken}` },
+      payload: { entryId: '290020260000000104', tradeMode: '9710', ebcCode: ebc.customsCode!, currency: '502', attachments: [{ type: '10000004', number: x.orderNo }], lines: [{ gnum: 1, gcode: '8201100000', gname: 'x', qty: '1', unit: '011', totalPrice: '1', currency: '502' }] },
+    });
+    expect(probe.statusCode).toBe(400);
+    expect(probe.json().error.issues[0].code).toBe('DECL_ORDER_NOT_FOUND');
+    expect(probe.body).not.toContain('园艺工具套装');
     // Visible to the parties of the order, not to others.
     expect((await app.inject({ url: '/api/v1/b2b-declarations/290020260000000101', headers: auth(ebc) })).statusCode).toBe(200);
     expect((await app.inject({ url: '/api/v1/b2b-declarations/290020260000000101', headers: auth(site) })).statusCode).toBe(404);

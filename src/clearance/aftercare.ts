@@ -54,8 +54,8 @@ const UNDOABLE: Record<string, ReadonlySet<string>> = {
   CEB625Message: new Set(['released', 'closed']),
   // Export: a list with customs that has not left the country (结关 is departure).
   CEB605Message: new Set(['stored', 'review', 'inspection', 'detained', 'concluded', 'released']),
-  // Export returns: goods that left.
-  CEB213Message: new Set(['released', 'closed']),
+  // Export returns: goods that left (结关 on departure).
+  CEB213Message: new Set(['closed']),
 };
 
 export interface AftercareDoc {
@@ -164,7 +164,7 @@ export async function checkAftercare(trx: Kysely<Database>, kind: Kind, docs: re
     }
     return refusals;
   }
-  if (kind.part === 'tally') return refusals;
+  if (kind.part === 'tally' || !docs.length) return refusals;
 
   const direction = kind.direction;
   const lists = await listsByInvtNo(trx, direction, docs.map((d) => str(d.head.invtNo)));
@@ -176,11 +176,21 @@ export async function checkAftercare(trx: Kysely<Database>, kind: Kind, docs: re
   const decided = new Map((await trx.selectFrom('list_returns').select(['document_id', 'state']).where('document_id', 'in', docIds.size ? [...docIds] : ['\u0000']).execute()).map((r) => [r.document_id, r.state]));
   // Quantities other applications already take (this document's own earlier version excluded).
   const held = await returnedSoFar(trx, [...lists.values()].map((f) => f.list.id), docIds);
+  // Other applications standing on the lists: a cancellation and a return may not both undo one list.
+  const standing = new Map<string, Set<string>>();
+  const listIds = [...lists.values()].map((f) => f.list.id);
+  for (const r of listIds.length ? await trx.selectFrom('list_returns').select(['inventory_id', 'kind', 'document_id']).where('inventory_id', 'in', listIds).where('state', 'in', ['applied', 'approved']).execute() : []) {
+    if (docIds.has(r.document_id)) continue;
+    standing.set(r.inventory_id, new Set([...(standing.get(r.inventory_id) ?? []), r.kind]));
+  }
+  // Quantities asked in this batch so far, per list line (repeated lines and several applications at once).
+  const asked = new Map<string, bigint>();
   for (const d of docs) {
     const invtNo = str(d.head.invtNo);
     // A decided application can no longer be changed or withdrawn.
     const state = decided.get(idOf.get(kind.key(d.head)) ?? '');
-    if (d.appType !== '1' && (state === 'approved' || state === 'refused')) { refuse(d, c.decided, 'AFTERCARE_DECIDED', { invtNo }); continue; }
+    // A refused one may be changed (appType 2) and filed again; an approved one is final.
+    if (d.appType !== '1' && state === 'approved') { refuse(d, c.decided, 'AFTERCARE_DECIDED', { invtNo }); continue; }
     if (d.appType === '3' || (d.appType === '1' && taken.has(kind.key(d.head)))) continue;
     const facts = lists.get(invtNo);
     if (!facts) { refuse(d, c.noList, 'AFTERCARE_NO_LIST', { invtNo }); continue; }
@@ -197,10 +207,13 @@ export async function checkAftercare(trx: Kysely<Database>, kind: Kind, docs: re
     const differs = same.find((f) => d.head[f] !== undefined && str(d.head[f]) !== str(lh[f]));
     if (differs) { refuse(d, c.mismatch, 'AFTERCARE_FIELD_DIFFERS', { invtNo, field: differs, expected: str(lh[differs]), found: str(d.head[differs]) }); continue; }
     if (!UNDOABLE[type]!.has(list.state)) { refuse(d, c.state, 'AFTERCARE_LIST_STATE', { invtNo, state: list.state }); continue; }
+    const other = standing.get(list.id);
+    if (kind.part === 'cancel' ? other?.size : other?.has('cancel')) { refuse(d, c.state, 'AFTERCARE_OTHER_STANDING', { invtNo }); continue; }
     if (kind.part !== 'refund') continue;
     const releasedAt = facts.releasedAt ?? list.updated_at;
     const applyBy = direction === 'import' ? addDays(releasedAt, IMPORT_RETURN_DAYS) : addMonths(releasedAt, 12 * EXPORT_RETURN_YEARS);
-    if (at.toISOString() > applyBy) {
+    // Counted in Beijing calendar days: the whole last day counts.
+    if (beijingDay(at.toISOString()) > beijingDay(applyBy)) {
       refuse(d, c.state, 'AFTERCARE_RETURN_LATE', { invtNo, released: beijingDay(releasedAt), by: beijingDay(applyBy) });
       continue;
     }
@@ -211,8 +224,10 @@ export async function checkAftercare(trx: Kysely<Database>, kind: Kind, docs: re
       if (!line) { refuse(d, c.mismatch, 'AFTERCARE_NO_LINE', { invtNo, gnum }); break; }
       if (str(r.gcode) !== str(line.gcode)) { refuse(d, c.mismatch, 'AFTERCARE_FIELD_DIFFERS', { invtNo, field: `InvtRefundList[${gnum}]/gcode`, expected: str(line.gcode), found: str(r.gcode) }); break; }
       const qty = units(str(r.qty)) ?? 0n;
-      const left = (units(str(line.qty)) ?? 0n) - (held.get(`${list.id}|${gnum}`) ?? 0n);
+      const k = `${list.id}|${gnum}`;
+      const left = (units(str(line.qty)) ?? 0n) - (held.get(k) ?? 0n) - (asked.get(k) ?? 0n);
       if (qty <= 0n || qty > left) { refuse(d, c.mismatch, 'AFTERCARE_RETURN_QTY', { invtNo, gnum, qty: str(r.qty), left: showUnits(left > 0n ? left : 0n) }); break; }
+      asked.set(k, (asked.get(k) ?? 0n) + qty);
     }
   }
   return refusals;
@@ -291,7 +306,13 @@ export async function decideApplications(trx: Kysely<Database>, decisions: Reado
   if (!rows.length) return [];
   const lists = new Map((await trx.selectFrom('inventories').selectAll().where('id', 'in', rows.map((r) => r.inventory_id)).execute()).map((l) => [l.id, l]));
   const parcels = new Map((await trx.selectFrom('parcels').selectAll().where('id', 'in', [...lists.values()].map((l) => l.parcel_id)).execute()).map((x) => [x.id, x]));
-  const bills = await trx.selectFrom('tax_bills').select(['invt_no', 'customs_tax_fen', 'vat_fen', 'ct_fen']).where('invt_no', 'in', rows.map((r) => r.invt_no)).execute();
+  const bills = await trx.selectFrom('tax_bills').select(['invt_no', 'customs_tax_fen', 'vat_fen', 'ct_fen']).where('invt_no', 'in', rows.map((r) => r.invt_no)).where('status', '!=', '3').execute();
+  // What approved applications already gave back on these lists: never more than the whole in total.
+  const given = new Map<string, { quota: number; tax: number }>();
+  for (const g of await trx.selectFrom('list_returns').select(['inventory_id', 'quota_fen', 'tax_fen']).where('inventory_id', 'in', rows.map((r) => r.inventory_id)).where('state', '=', 'approved').execute()) {
+    const t = given.get(g.inventory_id) ?? { quota: 0, tax: 0 };
+    given.set(g.inventory_id, { quota: t.quota + Number(g.quota_fen ?? 0), tax: t.tax + Number(g.tax_fen ?? 0) });
+  }
   const tax = new Map<string, number>();
   for (const b of bills) tax.set(b.invt_no, (tax.get(b.invt_no) ?? 0) + Number(b.customs_tax_fen) + Number(b.vat_fen) + Number(b.ct_fen));
   const out: Decision[] = [];
@@ -311,13 +332,15 @@ export async function decideApplications(trx: Kysely<Database>, decisions: Reado
       const goods = linesOf(list);
       const goodsFen = [...goods.values()].reduce((s, l) => s + Number(roundHalfUp(units(str(l.totalPrice)) ?? 0n, 1000n)), 0);
       const share = (fen: number): number => (row.whole || goodsFen === 0 ? fen : Number(roundHalfUp(BigInt(fen) * BigInt(Number(row.value_fen)), BigInt(goodsFen))));
+      const before = given.get(row.inventory_id) ?? { quota: 0, tax: 0 };
       if (parcel?.buyer_key && parcel.value_fen !== null && parcel.year !== null) {
-        const fen = share(Number(parcel.value_fen));
+        const fen = Math.max(0, Math.min(share(Number(parcel.value_fen)), Number(parcel.value_fen) - before.quota));
         update.quota_fen = fen;
         quota = { key: `${parcel.buyer_key}|${parcel.year}`, fen };
       }
       const billed = tax.get(row.invt_no);
-      if (billed !== undefined) update.tax_fen = share(billed);
+      if (billed !== undefined) update.tax_fen = Math.max(0, Math.min(share(billed), billed - before.tax));
+      given.set(row.inventory_id, { quota: before.quota + Number(update.quota_fen ?? 0), tax: before.tax + Number(update.tax_fen ?? 0) });
     } else if (row.kind === 'return') {
       // 2023年第4号/第34号: exported in the window and back within six months → no import taxes.
       const exported = beijingDay(row.released_at);

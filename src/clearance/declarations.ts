@@ -5,6 +5,7 @@
 // ("对碰": 报关单表头、表体 against 订单表头、表体): 收发货人, trade mode ↔ order type, currency, the
 // total (FOB goods value, freight excluded), and line by line quantity, unit, amount and name.
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../db/store.js';
 import { AppError, invalid, issue } from '../kernel/errors.js';
 import type { Principal } from '../registry/index.js';
@@ -91,21 +92,29 @@ export function createB2bDeclarations({ store, now = () => new Date() }: { store
     async file(filer: Enterprise, d: DeclarationInput) {
       const problems = [];
       if (!/^\d{18}$/.test(d.entryId)) problems.push(issue('DECL_ENTRY_ID', '/entryId', { value: d.entryId }));
-      const attached = d.attachments.filter((a) => a.type === ATTACHMENT_B2B);
+      // Each order once, whatever the attachments repeat.
+      const attached = [...new Map(d.attachments.filter((a) => a.type === ATTACHMENT_B2B).map((a) => [`${a.ebpCode ?? ''}|${a.number}`, a])).values()];
       if (!attached.length) problems.push(issue('DECL_NO_ATTACHMENT', '/attachments', { value: ATTACHMENT_B2B }));
       if (problems.length) throw invalid(problems);
       const code = filer.customsCode ?? filer.uscc;
       if (d.ebcCode !== code && !filer.roles.some((r) => r === 'declarant' || r === 'agent')) throw new AppError('forbidden', 'DECL_NOT_YOURS', { value: d.ebcCode });
+      // Order numbers are matched exactly (LIKE wildcards in a number match nothing but themselves).
+      const like = (n: string) => `303|%|${n.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
       const docs = await db.selectFrom('ceb_documents').select(['id', 'doc_key', 'body', 'audience', 'state', 'enterprise_id'])
         .where('message_type', '=', 'CEB303Message').where('state', '!=', 'deleted')
         .where('link_key', 'is', null)
-        .where((eb) => eb.or(attached.map((a) => (a.ebpCode ? eb('doc_key', '=', orderKey('export', a.ebpCode, a.number)) : eb('doc_key', 'like', `303|%|${a.number}`)))))
+        .where((eb) => eb.or(attached.map((a) => (a.ebpCode ? eb('doc_key', '=', orderKey('export', a.ebpCode, a.number)) : sql<boolean>`doc_key like ${like(a.number)} escape '\\'`))))
         .execute();
+      // The filer's reach: orders naming it, and orders whose export list it filed (the exporter's declarant).
+      const viaList = new Set((await db.selectFrom('inventories').innerJoin('parcels', 'parcels.id', 'inventories.parcel_id').select('parcels.order_key')
+        .where('parcels.order_key', 'in', docs.length ? docs.map((r) => r.doc_key) : ['\u0000']).where('inventories.audience', 'like', `%"${filer.id}"%`).execute()).map((r) => r.order_key));
       const orders: { key: string; order: Order; audience: string[] }[] = [];
       for (const a of attached) {
         const hits = docs.filter((r) => (a.ebpCode ? r.doc_key === orderKey('export', a.ebpCode, a.number) : r.doc_key.endsWith(`|${a.number}`)))
           .map((r) => ({ key: r.doc_key, order: JSON.parse(r.body) as Order, audience: JSON.parse(r.audience) as string[] }))
-          .filter((x) => x.order.OrderHead.ebcCode === d.ebcCode);
+          .filter((x) => x.order.OrderHead.ebcCode === d.ebcCode)
+          // Only orders the filer may see: its own as 收发货人, or ones that name it (its declarant).
+          .filter((x) => d.ebcCode === code || x.audience.includes(filer.id) || viaList.has(x.key));
         if (!hits.length) throw invalid([issue('DECL_ORDER_NOT_FOUND', '/attachments', { value: a.number })]);
         if (hits.length > 1) throw invalid([issue('DECL_ORDER_AMBIGUOUS', '/attachments', { value: a.number })]);
         orders.push(hits[0]!);

@@ -593,19 +593,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const keys = rows.flatMap(waybillsOf);
     if (!keys.length) return;
     const lists = await repo.findInventoriesByWaybill(trx, keys);
-    if (kind.part === 'delivery') {
-      // Waybills that are not direct-purchase parcels are inbound consignments of a bonded warehouse:
-      // their announced goods enter its stock (entries by 711).
-      const parcels = new Set((await repo.findDocumentsByKey(trx, keys)).map((r) => r.doc_key));
-      for (const r of rows) {
-        const e = bodyOf<Head>(r);
-        const h = (e.DeliveryHead ?? {}) as Head;
-        const inbound = ((e.DeliveryList as Head[] | undefined) ?? []).map((l) => str(l.logisticsNo)).filter((n) => !parcels.has(importWaybillKey(str(h.logisticsCode), n)));
-        if (!inbound.length) continue;
-        const done = await bondedStock.deliver(trx, { guid: str(h.guid), operatorCode: str(h.operatorCode), logisticsCode: str(h.logisticsCode), logisticsNos: inbound, at, actor });
-        if (!done.ok) throw new AppError('conflict', 'AFTERCARE_DELIVERY_UNKNOWN', { waybills: done.unknown.join(', ') });
-      }
-    }
     const what = kind.part === 'status' ? 'signed' : kind.part === 'delivery' ? 'at_site' : 'tallied';
     for (const r of rows) {
       for (const key of waybillsOf(r)) {
@@ -1247,6 +1234,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (part !== 'cancel' && part !== 'refund') continue;
         if (to === 'concluded') verdicts.set(id, 'approved');
         else if (to === 'rejected') verdicts.set(id, 'refused');
+      }
+      // A site entry record customs accepted (120 入库 / 399): the inbound consignments it lists — waybills
+      // that are not direct-purchase parcels — enter the bonded warehouse's stock (entries by 711).
+      const entered = [...subjectById.size ? docStates : []].filter(([id, to]) => (to === 'stored' || to === 'concluded') && subjectById.get(id)?.message_type === 'CEB711Message').map(([id]) => id);
+      for (const r of entered.length ? await repo.findDocumentsById(trx, entered) : []) {
+        const e = bodyOf<Head>(r);
+        const h = (e.DeliveryHead ?? {}) as Head;
+        const nos = ((e.DeliveryList as Head[] | undefined) ?? []).map((l) => str(l.logisticsNo));
+        const parcels = new Set((await repo.findDocumentsByKey(trx, nos.map((n) => importWaybillKey(str(h.logisticsCode), n)))).map((d) => d.doc_key));
+        const inbound = nos.filter((n) => !parcels.has(importWaybillKey(str(h.logisticsCode), n)));
+        if (!inbound.length) continue;
+        const done = await bondedStock.deliver(trx, { guid: str(h.guid), operatorCode: str(h.operatorCode), logisticsCode: str(h.logisticsCode), logisticsNos: inbound, at, actor: 'customs' });
+        if (!done.ok) deps.log?.warn({ copNo: str(h.copNo), unknown: done.unknown }, 'a site entry customs accepted lists consignments no longer announced; not entered');
       }
       for (const dec of await decideApplications(trx, verdicts, at)) {
         const l = dec.list;

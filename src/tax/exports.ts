@@ -81,16 +81,19 @@ export function createExportRegistry({ store, zoneCustomsCodes, fx, now = () => 
       let base = db.selectFrom('export_registrations').selectAll().where('export_date', '>=', q.from).where('export_date', '<=', q.to);
       if (p.kind === 'enterprise') base = base.where((eb) => eb.or([eb('ebc_code', '=', code ?? '\u0000'), eb('enterprise_id', '=', p.enterpriseId)]));
       const rows = await base.orderBy('ebc_code').execute();
+      // Lists customs cancelled (CEB605) or whose goods came back whole (CEB213) earn no export revenue.
+      const undone = new Set((await db.selectFrom('inventories').select('id').where('id', 'in', rows.length ? [...new Set(rows.map((r) => r.inventory_id))] : ['\u0000'])
+        .where('state', 'in', ['cancelled', 'refunded']).execute()).map((r) => r.id));
       const by = new Map<string, ExportRegistrationTable[]>();
       for (const r of rows) by.set(r.ebc_code, [...(by.get(r.ebc_code) ?? []), r]);
       return {
         from: q.from, to: q.to, deemedProfitRate: DEEMED_PROFIT_RATE, citRate: CIT_RATE,
         enterprises: [...by].map(([ebcCode, list]) => {
-          const eligible = list.filter((r) => r.trade_mode === '9610' && zoneCustomsCodes.includes(r.customs_code));
+          const eligible = list.filter((r) => r.trade_mode === '9610' && zoneCustomsCodes.includes(r.customs_code) && !undone.has(r.inventory_id));
           const currencies = [...new Set(list.map((r) => r.currency))].sort();
           return {
             ebcCode, lines: list.length, eligibleLines: eligible.length,
-            ineligible: list.filter((r) => !eligible.includes(r)).map((r) => ({ invtNo: r.invt_no, gnum: r.gnum, reason: r.trade_mode !== '9610' ? `trade mode ${r.trade_mode} is not retail export (9610)` : `declared at customs ${r.customs_code}, outside the zone` })),
+            ineligible: list.filter((r) => !eligible.includes(r)).map((r) => ({ invtNo: r.invt_no, gnum: r.gnum, reason: undone.has(r.inventory_id) ? 'the list was cancelled or its goods returned' : r.trade_mode !== '9610' ? `trade mode ${r.trade_mode} is not retail export (9610)` : `declared at customs ${r.customs_code}, outside the zone` })),
             // In CNY, each line at the monthly rate of its export month (lines without a rate are counted apart).
             cny: (() => {
               if (!fx) return null;

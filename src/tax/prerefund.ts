@@ -104,6 +104,7 @@ export function createPrerefunds({ store, now = () => new Date() }: { store: Sto
         const unsold = minus(r.qty, r.sold_qty);
         if (cmp(sale.qty, unsold) > 0) throw new AppError('conflict', 'PREREFUND_OVERSOLD', { value: `${invtNo}#${gnum}`, qty: sale.qty, unsold });
         if (sale.date < r.export_date) throw invalid([issue('PREREFUND_SALE_BEFORE_EXPORT', '/date', { value: sale.date, exported: r.export_date })]);
+        if (sale.date > today()) throw invalid([issue('PREREFUND_SALE_IN_FUTURE', '/date', { value: sale.date })]);
         const filedAt = now().toISOString();
         const late = Date.parse(`${beijingDay(filedAt)}T00:00:00Z`) - Date.parse(`${sale.date}T00:00:00Z`) > SALE_EVIDENCE_DAYS * DAY_MS;
         const sales = [...JSON.parse(r.sales) as Sale[], { qty: sale.qty, date: sale.date, evidence: sale.evidence, filedAt, late }];

@@ -320,6 +320,8 @@ export function createCustomsSimulator(options: SimulatorOptions = {}): Simulato
         messageType: d.type, receivedAt: at,
         model: { guid: newGuid(), version: '1.0', [d.ret]: [{ ...echo, returnStatus: status, returnTime: returnTime(at, i), returnInfo: info }] },
       });
+      // A withdrawal (appType 3) is acknowledged and changes nothing.
+      if (String(h.appType ?? '1') === '3') { push(0, '2', '删除申报成功'); push(1, '399', '已删除'); continue; }
       push(0, '2', '新增申报成功');
       const invtNo = String(h.invtNo ?? '');
       const list = released.get(invtNo);
