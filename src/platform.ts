@@ -10,6 +10,7 @@ import { loadExportControls, parseSimplifiedDigits } from './clearance/match/mod
 import { createB2bDeclarations, type B2bDeclarations } from './clearance/declarations.js';
 import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
+import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
 import type { Model } from './ceb/codec.js';
 
@@ -65,6 +66,8 @@ export interface Platform {
   readonly bonded: ReturnType<typeof createBonded>;
   /** Monthly consolidated declarations (汇总申报 / 汇总统计) of closed export lists. */
   readonly summaries: Summaries;
+  /** Security monitoring and early warning on API use. */
+  readonly security: SecurityMonitor;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   const products = (ebc: string | undefined) => productsOf(store, ebc);
   const fx = loadFxTable(config.fxRatesFile);
+  const security = createSecurityMonitor({ store, ...(options.log ? { log: options.log } : {}) });
   const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
@@ -140,9 +144,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
     bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
     summaries,
+    security,
     metrics,
     async close() {
       await pipeline.close();
+      // Alerts raised just before the end are stored before the database closes.
+      await security.flush();
       await store.close();
     },
   };

@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012_bonded_stock.js';
 import * as m0013 from './migrations/0013_aftercare.js';
 import * as m0014 from './migrations/0014_b2b_declarations.js';
 import * as m0015 from './migrations/0015_prerefunds.js';
+import * as m0016 from './migrations/0016_security_alerts.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_aftercare': m0013,
   '0014_b2b_declarations': m0014,
   '0015_prerefunds': m0015,
+  '0016_security_alerts': m0016,
 };
 
 /**

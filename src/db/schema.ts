@@ -7,5 +7,6 @@ import type { SigningTables } from '../signing/table.js';
 import type { TaxTables } from '../tax/table.js';
 import type { SummaryTables } from '../summary/table.js';
 import type { BondedTables } from '../bonded/table.js';
+import type { SecurityTables } from '../security/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables {}

@@ -13,6 +13,7 @@ import { signingRoutes } from '../signing/routes.js';
 import { taxRoutes } from '../tax/routes.js';
 import { bondedRoutes } from '../bonded/index.js';
 import { summaryRoutes } from '../summary/index.js';
+import { securityRoutes } from '../security/routes.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -55,6 +56,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   app.addHook('onRequest', bearerHook(registry));
   app.addHook('onResponse', async (request, reply) => {
+    const p = request.principal;
+    platform.security.observe({
+      at: Date.now(), ip: request.ip, status: reply.statusCode, method: request.method, path: request.routeOptions.url ?? request.url.split('?')[0]!,
+      tokenId: p?.tokenId, enterpriseId: p?.kind === 'enterprise' ? p.enterpriseId : undefined,
+    });
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
@@ -82,6 +88,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   signingRoutes(app, platform.keystore, registry);
   bondedRoutes(app, { ...platform.bonded, registry });
   summaryRoutes(app, { summaries: platform.summaries, registry, pipeline: platform.pipeline });
+  securityRoutes(app, platform.security);
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry, prerefunds: platform.prerefunds });
   return app;
 }

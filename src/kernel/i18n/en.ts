@@ -89,6 +89,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   DECL_ORDER_NOT_FOUND: 'The platform holds no export order or booking note {value} (CEB303) of this consignor',
   DECL_ORDER_AMBIGUOUS: 'Order number {value} exists on several platforms: give the platform code with the attachment',
   DECL_TAKEN: 'Declaration {value} was registered by another enterprise',
+  SECURITY_ALERT_NOT_FOUND: 'No security alert {value}',
   DECL_NOT_FOUND: 'No declaration numbered {value}',
   PREREFUND_NOT_FOUND: 'No pre-refund tracking record {value}',
   PREREFUND_NOT_9810: 'List {value} is {mode}: export pre-refund (HWC-YT) applies to 9810 overseas-warehouse exports only',

@@ -87,6 +87,7 @@ export const zhCN = {
   DECL_ORDER_NOT_FOUND: '平台上没有该收发货人的出口订单/订仓单 {value}（CEB303）',
   DECL_ORDER_AMBIGUOUS: '订单号 {value} 对应多个平台的订单，请在随附单据中填写电商平台代码',
   DECL_TAKEN: '报关单 {value} 已由其他企业登记',
+  SECURITY_ALERT_NOT_FOUND: '没有编号为 {value} 的安全告警',
   DECL_NOT_FOUND: '没有编号为 {value} 的报关单',
   PREREFUND_NOT_FOUND: '没有预退税跟踪记录 {value}',
   PREREFUND_NOT_9810: '清单 {value} 的监管方式为 {mode}：出口预退税（HWC-YT）仅适用于 9810 海外仓出口',
