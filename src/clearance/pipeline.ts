@@ -41,6 +41,20 @@ export interface Submission {
   readonly signedXml?: string;
 }
 
+export interface RiskInput {
+  readonly documentId: string;
+  readonly messageType: string;
+  readonly enterpriseId: string;
+  readonly entity: Head;
+  readonly at: Date;
+}
+export interface RiskVerdict {
+  readonly decision: 'pass' | 'review' | 'refuse';
+  readonly score: number;
+  /** Codes of the rules that fired. */
+  readonly rules: readonly string[];
+}
+
 export type AnswerStatus = 'accepted' | 'replayed' | 'refused' | 'discarded';
 
 export interface DocumentAnswer {
@@ -92,6 +106,14 @@ export interface PipelineDeps {
   readonly positiveList?: PositiveListCheck;
   /** Export mode rules (order type ↔ trade mode, the 9710/9810 list-route limit, simplified declaration). */
   readonly exportModes?: ModeContext;
+  /**
+   * Risk control: judges new and changed documents before they are stored. Refused ones are
+   * answered with the rules that fired and change nothing; those held for review wait in state
+   * 'held' until `decideHeld`.
+   */
+  readonly risk?: {
+    judge(trx: Kysely<Database>, docs: readonly RiskInput[]): Promise<ReadonlyMap<string, RiskVerdict>>;
+  };
   /** Checks the signature of a signed submission (throws the refusal: DXP 1001/1002). */
   readonly verifySignature?: (enterprise: Enterprise, submission: Submission) => Promise<void>;
   /** Signs declarations customs requires signed; without one, messages go as built (tests of the pipeline alone). */
@@ -126,6 +148,9 @@ const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: 
 };
 
 /** Which kind a customs receipt answers, by the receipt's message type. */
+/** The documents risk control judges: the three documents of a parcel and the transport documents. */
+const RISK_PARTS: ReadonlySet<string> = new Set(['order', 'payment', 'waybill']);
+
 const RECEIPT_KINDS: ReadonlyMap<string, Kind> = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
 
 let lastSeq = 0;
@@ -153,6 +178,8 @@ export interface Pipeline {
   /** Stores receipts from the gateway (the gateway's sink). */
   receive(receipts: readonly InboundReceipt[]): Promise<void>;
   putItemRecords(enterprise: Enterprise, records: readonly ItemRecordInput[]): Promise<number>;
+  /** A risk review decided: approved documents go on (matched, sent), rejected ones stop with the reason. */
+  decideHeld(documentIds: readonly string[], approve: boolean, actor: string, reason: string): Promise<number>;
   /** Queues messages the platform prepared for an enterprise (a CEB701 summary), signed on the way out like the rest. */
   enqueue(enterpriseId: string, messageType: string, direction: 'import' | 'export', models: readonly Model[]): Promise<void>;
   /** A platform declares buyers whose identity it verified (then their payer may differ). */
@@ -440,10 +467,35 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         answers.set(d.guid, accepted(kind, d, r.id));
       }
 
+      // Risk control: new and changed documents are judged before they are stored.
+      if (deps.risk && RISK_PARTS.has(kind.part)) {
+        const judged = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
+        const verdicts = await deps.risk.judge(trx, judged.map((r) => ({ documentId: r.id, messageType: kind.messageType, enterpriseId: enterprise.id, entity: JSON.parse(r.body) as Head, at })));
+        const refused = new Set<string>();
+        for (const r of judged) {
+          const v = verdicts.get(r.id);
+          if (!v || v.decision === 'pass') continue;
+          const rules = v.rules.join(', ');
+          if (v.decision === 'refuse') {
+            refused.add(r.id);
+            answers.set(r.head_guid, { guid: r.head_guid, messageType: kind.messageType, key: r.doc_key, status: 'refused', returnStatus: '-1', returnInfo: text('RISK_REFUSED', { key: r.doc_key, rules, score: String(v.score) }) });
+            continue;
+          }
+          r.state = 'held';
+          answers.set(r.head_guid, { ...answers.get(r.head_guid)!, returnInfo: text('RISK_HELD', { key: r.doc_key, rules, score: String(v.score) }) });
+          event(p, 'document', r.id, kind.messageType, r.doc_key, 'received', 'held', 'platform', 'risk_review', msg('EVENT_RISK_HELD', { rules, score: String(v.score) }), JSON.parse(r.audience), iso);
+        }
+        if (refused.size) {
+          // Refused whole: nothing of theirs is stored, not even the filing events.
+          for (const list of [inserts, touched]) list.splice(0, list.length, ...list.filter((r) => !refused.has(r.id)));
+          p.eventRows = p.eventRows.filter((e) => !refused.has(e.subject_id));
+          p.events = p.events.filter((e) => !refused.has(e.subjectId));
+        }
+      }
       await repo.insertDocuments(ins, trx, inserts);
       stored = performance.now();
       for (const r of touched) await repo.updateDocument(trx, r);
-      const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
+      const live = [...inserts, ...touched.filter((r) => r.state !== 'deleted')].filter((r) => r.state !== 'held');
       if (removed.length) {
         if (aftercare) await withdrawApplications(trx, removed.map((r) => r.id), at);
         else await detach(trx, removed, iso, p);
@@ -1000,8 +1052,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (out.length === x.models.length) messages.push(...out);
       else hold(x);
     }
+    // Documents waiting to go: sent and unanswered or failed, or released from a risk review.
     const resend = (await repo.findDocumentsById(db, payloads.flatMap((x) => (x.kind === 'resend-documents' ? x.ids : []))))
-      .filter((r) => r.state === 'send_failed');
+      .filter((r) => r.state === 'send_failed' || r.state === 'received');
     for (const { rows, outcome } of await messagesOf(resend)) {
       if ('held' in outcome) hold({ kind: 'resend-documents', ids: rows.map((r) => r.id) });
       else messages.push(outcome.message);
@@ -1320,6 +1373,32 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return buyers.length;
   }
 
+  async function decideHeld(documentIds: readonly string[], approve: boolean, actor: string, reason: string): Promise<number> {
+    const at = now();
+    const iso = at.toISOString();
+    const n = await db.transaction().execute(async (trx) => {
+      const p: Pending = pending();
+      const rows = (await repo.findDocumentsById(trx, documentIds)).filter((r) => r.state === 'held');
+      if (!rows.length) return 0;
+      const to = approve ? 'received' : 'rejected';
+      for (const r of rows) {
+        event(p, 'document', r.id, r.message_type, r.doc_key, 'held', to, actor, approve ? 'review_approved' : 'review_rejected',
+          msg(approve ? 'EVENT_REVIEW_APPROVED' : 'EVENT_REVIEW_REJECTED', { reason }), JSON.parse(r.audience), iso);
+      }
+      await repo.setStates(trx, 'ceb_documents', new Map(rows.map((r) => [r.id, to])), iso);
+      if (approve) {
+        const byType = new Map<string, DocumentRow[]>();
+        for (const r of rows) byType.set(r.message_type, [...(byType.get(r.message_type) ?? []), { ...r, state: 'received' }]);
+        for (const [type, list] of byType) await link(trx, KINDS.get(type)!, list, at, p);
+        await repo.insertOutbox(ins, trx, [{ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'resend-documents', ids: rows.map((r) => r.id) }) }]);
+      }
+      await flushEvents(trx, p);
+      return rows.length;
+    });
+    wake();
+    return n;
+  }
+
   async function enqueue(enterpriseId: string, messageType: string, direction: 'import' | 'export', models: readonly Model[]): Promise<void> {
     if (!models.length) return;
     const iso = now().toISOString();
@@ -1331,7 +1410,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   return {
-    submit, dispatch, receive, putItemRecords, verifyBuyers, enqueue,
+    submit, dispatch, receive, putItemRecords, verifyBuyers, enqueue, decideHeld,
     async start() {
       await gateway.start((r) => receive(r));
       started = true;

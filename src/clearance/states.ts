@@ -2,7 +2,7 @@
 // returnStatus leads to, and which moves are allowed. A receipt that would move a subject
 // backwards (a late "2" after "120") is stored but changes nothing. Codes: ceb-messages.md §6.
 
-export type DocumentState = 'received' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'rejected' | 'concluded' | 'deleted';
+export type DocumentState = 'received' | 'held' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'rejected' | 'concluded' | 'deleted';
 export type InventoryState =
   | 'built' | 'filed' | 'waiting' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'review' | 'inspection'
   | 'detained' | 'concluded' | 'released' | 'closed' | 'rejected' | 'returned' | 'cancelled' | 'refunded';
@@ -21,6 +21,8 @@ export const INVENTORY_RECEIPT_STATES: Readonly<Record<string, InventoryState>> 
 
 export const DOCUMENT_TRANSITIONS: Readonly<Record<DocumentState, readonly DocumentState[]>> = {
   received: ['sent', 'declaring', 'delivered', 'stored', 'rejected', 'send_failed', 'deleted'],
+  // Held by risk control until a reviewer approves (→ received) or rejects it.
+  held: ['received', 'rejected', 'deleted'],
   sent: ['declaring', 'delivered', 'stored', 'rejected', 'send_failed', 'concluded', 'received', 'deleted'],
   declaring: ['delivered', 'stored', 'rejected', 'send_failed', 'concluded', 'received', 'deleted'],
   delivered: ['stored', 'rejected', 'concluded', 'received', 'deleted'],
