@@ -5,8 +5,9 @@ import { cebBench } from './ceb.bench.js';
 import { clearanceBench } from './clearance.bench.js';
 import { signingBench } from './signing.bench.js';
 import { summaryBench } from './summary.bench.js';
+import { riskBench } from './risk.bench.js';
 
-const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench], ['signing', signingBench], ['summary', summaryBench]];
+const benches: [string, () => Promise<Figure[]>][] = [['registry', registryBench], ['ceb', cebBench], ['clearance', clearanceBench], ['signing', signingBench], ['summary', summaryBench], ['risk', riskBench]];
 const only = process.argv[2];
 
 for (const [name, bench] of benches) {

@@ -11,6 +11,7 @@ import { createB2bDeclarations, type B2bDeclarations } from './clearance/declara
 import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
 import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.js';
+import { createRisk, databaseFacts, type RiskService } from './risk/index.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
 import type { Model } from './ceb/codec.js';
 
@@ -36,6 +37,7 @@ import { createTaxBills, customsTaxBill, type TaxBills } from './tax/bills.js';
 import { productsOf } from './tax/facts.js';
 import { createExportRegistry, type ExportRegistry } from './tax/exports.js';
 import { createPositiveListCheck, loadTaxData, type PositiveList, type RateTable } from './tax/index.js';
+import { goodsStatusOf } from './tax/positive.js';
 
 export interface Platform {
   readonly config: Config;
@@ -68,6 +70,8 @@ export interface Platform {
   readonly summaries: Summaries;
   /** Security monitoring and early warning on API use. */
   readonly security: SecurityMonitor;
+  /** Risk control: rules, scores, results and the review queue. */
+  readonly risk: RiskService;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,8 @@ export interface PlatformOptions extends OpenOptions {
   readonly onEvents?: PipelineDeps['onEvents'];
   /** Told of each message's match-decision time (the benchmark listens here). */
   readonly observe?: PipelineDeps['observe'];
+  /** False turns risk control off at intake (the benchmark's baseline). */
+  readonly riskControl?: boolean;
   /** The clock of the services (tests move it to exercise retries and deadlines). */
   readonly now?: () => Date;
 }
@@ -89,6 +95,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   const products = (ebc: string | undefined) => productsOf(store, ebc);
   const fx = loadFxTable(config.fxRatesFile);
+  // Risk control judges documents at intake; the positive list gives the goods' standing.
+  const risk = createRisk({
+    store, ...(options.now ? { now: options.now } : {}),
+    facts: (db) => databaseFacts(db, { goodsStatus: (gcode) => goodsStatusOf(goods, gcode) }),
+  });
   const security = createSecurityMonitor({ store, ...(options.log ? { log: options.log } : {}) });
   const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
@@ -111,6 +122,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     taxCheck: createTaxCheck(() => rates),
     taxBills,
     positiveList: createPositiveListCheck(() => goods),
+    ...(options.riskControl === false ? {} : {
+      risk: {
+        async judge(trx, docs) {
+          const results = await risk.evaluate(trx, docs.map((d) => ({ ...d, at: d.at.toISOString() })));
+          await risk.record(trx, results);
+          return new Map(results.map((r) => [r.documentId, { decision: r.decision, score: r.score, rules: r.hits.map((h) => h.code) }]));
+        },
+      },
+    }),
     exportModes: { fx, controls: loadExportControls(config.exportControlsFile), simplifiedDigits: parseSimplifiedDigits(config.simplifiedHsDigits) },
     onExportClosed: (trx, lists) => recordClosedLists(trx, lists),
     summaries: {
@@ -134,6 +154,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await options.onEvents?.(trx, events);
     },
   });
+  // A review decided in the risk queue releases or stops the document it held.
+  const reviewed: RiskService = {
+    ...risk,
+    async act(id, action, input, actor) {
+      const r = await risk.act(id, action, input, actor);
+      if (action !== 'assign') await pipeline.decideHeld([r.documentId], action === 'approve', actor, r.reason ?? (action === 'approve' ? '—' : action));
+      return r;
+    },
+  };
   heldRelease = () => { pipeline.retryHeld().catch((err) => options.log?.error({ err }, 'releasing held declarations failed')); };
   return {
     config, store, zone, gateway, pipeline, webhooks, keystore, taxRates: rates, fx, positiveList: goods, taxBills,
@@ -145,6 +174,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
     summaries,
     security,
+    risk: reviewed,
     metrics,
     async close() {
       await pipeline.close();

@@ -15,6 +15,7 @@ import * as m0013 from './migrations/0013_aftercare.js';
 import * as m0014 from './migrations/0014_b2b_declarations.js';
 import * as m0015 from './migrations/0015_prerefunds.js';
 import * as m0016 from './migrations/0016_security_alerts.js';
+import * as m0017 from './migrations/0017_risk.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014_b2b_declarations': m0014,
   '0015_prerefunds': m0015,
   '0016_security_alerts': m0016,
+  '0017_risk': m0017,
 };
 
 /**

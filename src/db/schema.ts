@@ -8,5 +8,6 @@ import type { TaxTables } from '../tax/table.js';
 import type { SummaryTables } from '../summary/table.js';
 import type { BondedTables } from '../bonded/table.js';
 import type { SecurityTables } from '../security/table.js';
+import type { RiskTables } from '../risk/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables, RiskTables {}

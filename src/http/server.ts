@@ -14,6 +14,7 @@ import { taxRoutes } from '../tax/routes.js';
 import { bondedRoutes } from '../bonded/index.js';
 import { summaryRoutes } from '../summary/index.js';
 import { securityRoutes } from '../security/routes.js';
+import { riskRoutes } from '../risk/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -89,6 +90,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   bondedRoutes(app, { ...platform.bonded, registry });
   summaryRoutes(app, { summaries: platform.summaries, registry, pipeline: platform.pipeline });
   securityRoutes(app, platform.security);
+  riskRoutes(app, { risk: platform.risk });
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry, prerefunds: platform.prerefunds });
   return app;
 }

@@ -105,3 +105,14 @@ export function createPositiveListCheck(list: () => PositiveList): PositiveListC
     return out;
   };
 }
+
+/**
+ * A 10-digit code's standing on the list in force today, for risk control: 'off' when not on it,
+ * 'restricted' when its line carries a remark that limits it (bonded only, a quantity limit), else 'listed'.
+ */
+export function goodsStatusOf(list: PositiveList, gcode: string, day = todayInBeijing()): 'listed' | 'restricted' | 'off' | undefined {
+  if (!/^\d{8,10}$/.test(gcode)) return undefined;
+  const line = list.find(gcode, day);
+  if (!line) return 'off';
+  return line.bondedOnly || line.maxQty !== null ? 'restricted' : 'listed';
+}

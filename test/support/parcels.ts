@@ -20,15 +20,19 @@ export function parcel(p: Parties, over: { order?: Record<string, string>; payme
   const orderNo = `SO2026${String(Date.now()).slice(-7)}${String(n).padStart(5, '0')}`;
   const logisticsNo = `YW${String(Date.now()).slice(-6)}${String(n).padStart(6, '0')}`;
   const appTime = over.appTime ?? '20261127093000';
-  // A buyer per parcel, so the annual quota (26,000) never binds unless a test wants it to.
+  // A buyer per parcel, so the annual quota (26,000) never binds unless a test wants it to; each with
+  // its own telephone and address, as different households have (risk control would see one
+  // consignee splitting purchases otherwise).
   const buyerId = `33078219900101${String(n % 10000).padStart(4, '0')}`;
+  const phone = `138${String(n).padStart(8, '0')}`;
+  const address = `浙江省金华市义乌市稠城街道${n}号`;
   const order = {
     guid: newGuid(), appType: '1', appTime, appStatus: '2', orderType: 'I', orderNo,
     ebpCode: p.ebp.customsCode!, ebpName: p.ebp.nameZh, ebcCode: p.ebc.customsCode!, ebcName: p.ebc.nameZh,
     goodsValue: '300', freight: '20', discount: '30', taxTotal: '29.12', acturalPaid: '319.12', currency: '142',
-    buyerRegNo: 'u1001', buyerName: '王小明', buyerTelephone: '13800000000', buyerIdType: '1', buyerIdNumber: buyerId,
+    buyerRegNo: 'u1001', buyerName: '王小明', buyerTelephone: phone, buyerIdType: '1', buyerIdNumber: buyerId,
     payCode: p.payment.customsCode!, payName: p.payment.nameZh, payTransactionId: `PAY${orderNo}`,
-    consignee: '王小明', consigneeTelephone: '13800000000', consigneeAddress: '浙江省金华市义乌市稠城街道1号', ...over.order,
+    consignee: '王小明', consigneeTelephone: phone, consigneeAddress: address, ...over.order,
   };
   const lines = [{ gnum: '1', itemNo: 'IF-900', itemName: '婴幼儿配方奶粉 900克', gmodel: '900g/罐', unit: '122', qty: '2', price: '150', totalPrice: '300', currency: '142', country: '304' }];
   const payment = {
@@ -39,7 +43,7 @@ export function parcel(p: Parties, over: { order?: Record<string, string>; payme
   const waybill = {
     guid: newGuid(), appType: '1', appTime, appStatus: '2', logisticsCode: p.logistics.customsCode!, logisticsName: p.logistics.nameZh,
     logisticsNo, orderNo, freight: '20', insuredFee: '0', currency: '142', weight: '2.1', packNo: '1',
-    consignee: '王小明', consigneeAddress: '浙江省金华市义乌市稠城街道1号', consigneeTelephone: '13800000000', ...over.waybill,
+    consignee: '王小明', consigneeAddress: address, consigneeTelephone: phone, ...over.waybill,
   };
   return {
     orderNo, logisticsNo,

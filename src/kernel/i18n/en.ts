@@ -133,6 +133,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   RISK_ROUTING_ORDER: 'The refusal threshold {refuse} must not be below the review threshold {review}',
   RISK_REVIEW_NOT_FOUND: 'No risk review {value}',
   RISK_REVIEW_STATE: 'The review is {state}: {action} is not possible',
+  RISK_VERSION_CONFLICT: 'The rule settings have changed (now version {current}, you sent {given}); reload and try again',
   RISK_REASON_REQUIRED: 'A rejection needs a reason',
   MATCH_MISSING_LINE: '{document} lacks the line {field} corresponding to the order: expected {expected}, found {found}',
   MATCH_ITEM_RECORD: '{document} {field} has no item record (the list needs its HS code and legal units): expected {expected}, found {found}',
