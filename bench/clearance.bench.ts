@@ -10,14 +10,14 @@ import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../src/kernel/config.js';
 import { createPlatform } from '../src/platform.js';
 import { demoEnterprises } from '../src/zone/demo.js';
-import { readMessage, writeMessage, type Model } from '../src/ceb/codec.js';
+import { readMessage } from '../src/ceb/codec.js';
 import { parseXmlSubmission } from '../src/clearance/parse.js';
 import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
-import { createTraffic, partiesFromEnterprises } from '../src/clearance/traffic/generator.js';
 import { importItemRecords } from '../src/clearance/traffic/items.js';
 import { openStore } from '../src/db/store.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { median, type Figure } from './stats.js';
+import { importBlocks, type FiledMessage } from './parcels.js';
 import { provisionDemoKeys } from '../src/signing/demo.js';
 
 const PARCELS = Number(process.env.BENCH_CLEARANCE_PARCELS ?? 6000);
@@ -25,34 +25,9 @@ const RUNS = Number(process.env.BENCH_CLEARANCE_RUNS ?? 3);
 const BLOCK = 100;
 const TABLES = ['ceb_documents', 'intake_guids', 'parcels', 'inventories', 'receipts', 'clearance_events', 'buyer_quotas', 'outbox'] as const;
 
-interface Message { filer: string; xml: string }
-
 /** The parcels as the enterprises would file them: per block of 100, one message per type and filer. */
-function messages(all: Enterprise[]): { blocks: Message[][]; parcels: number } {
-  const traffic = createTraffic({ seed: 20261127, parties: partiesFromEnterprises(all), faults: {} });
-  const blocks: Message[][] = [];
-  for (let b = 0; b < PARCELS / BLOCK; b++) {
-    const xs = Array.from({ length: BLOCK }, () => traffic.nextImportParcel());
-    const block: Message[] = [];
-    for (const [type, entity, pick] of [
-      ['CEB311Message', 'Order', (x: (typeof xs)[number]) => x.order],
-      ['CEB411Message', 'Payment', (x: (typeof xs)[number]) => x.payment],
-      ['CEB511Message', 'Logistics', (x: (typeof xs)[number]) => x.waybill],
-    ] as const) {
-      const byFiler = new Map<string, Model[]>();
-      for (const x of xs) {
-        const m = pick(x) as unknown as Model;
-        const filer = (m.BaseTransfer as { copCode: string }).copCode;
-        byFiler.set(filer, [...(byFiler.get(filer) ?? []), m]);
-      }
-      for (const [filer, ms] of byFiler) {
-        const model = { ...ms[0]!, guid: ms[0]!.guid, [entity]: ms.flatMap((m) => m[entity] as Model[]) };
-        block.push({ filer, xml: writeMessage(type, model) });
-      }
-    }
-    blocks.push(block);
-  }
-  return { blocks, parcels: PARCELS };
+function messages(all: Enterprise[]): { blocks: FiledMessage[][]; parcels: number } {
+  return { blocks: importBlocks(all, PARCELS, 20261127, BLOCK), parcels: PARCELS };
 }
 
 async function projectRun(dir: string, run: number, data: ReturnType<typeof messages> | undefined) {

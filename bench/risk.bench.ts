@@ -9,38 +9,19 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/kernel/config.js';
 import { createPlatform } from '../src/platform.js';
 import { demoEnterprises } from '../src/zone/demo.js';
-import { writeMessage, type Model } from '../src/ceb/codec.js';
 import { parseXmlSubmission } from '../src/clearance/parse.js';
 import { createCustomsSimulator } from '../src/clearance/gateway/simulator.js';
-import { createTraffic, partiesFromEnterprises } from '../src/clearance/traffic/generator.js';
 import { importItemRecords } from '../src/clearance/traffic/items.js';
 import type { Enterprise } from '../src/registry/model.js';
 import { median, type Figure } from './stats.js';
+import { importBlocks, type FiledMessage } from './parcels.js';
 
 const PARCELS = Number(process.env.BENCH_RISK_PARCELS ?? 4000);
 const RUNS = Number(process.env.BENCH_RISK_RUNS ?? 3);
 const BLOCK = 100;
 
-function messages(all: Enterprise[]): { filer: string; xml: string }[] {
-  const traffic = createTraffic({ seed: 20261128, parties: partiesFromEnterprises(all), faults: {} });
-  const out: { filer: string; xml: string }[] = [];
-  for (let b = 0; b < PARCELS / BLOCK; b++) {
-    const xs = Array.from({ length: BLOCK }, () => traffic.nextImportParcel());
-    for (const [type, entity, pick] of [
-      ['CEB311Message', 'Order', (x: (typeof xs)[number]) => x.order],
-      ['CEB411Message', 'Payment', (x: (typeof xs)[number]) => x.payment],
-      ['CEB511Message', 'Logistics', (x: (typeof xs)[number]) => x.waybill],
-    ] as const) {
-      const byFiler = new Map<string, Model[]>();
-      for (const x of xs) {
-        const m = pick(x) as unknown as Model;
-        const filer = (m.BaseTransfer as { copCode: string }).copCode;
-        byFiler.set(filer, [...(byFiler.get(filer) ?? []), m]);
-      }
-      for (const [filer, ms] of byFiler) out.push({ filer, xml: writeMessage(type, { ...ms[0]!, [entity]: ms.flatMap((m) => m[entity] as Model[]) }) });
-    }
-  }
-  return out;
+function messages(all: Enterprise[]): FiledMessage[] {
+  return importBlocks(all, PARCELS, 20261128, BLOCK).flat();
 }
 
 async function run(dir: string, n: number, riskControl: boolean, data: { filer: string; xml: string }[] | undefined) {
