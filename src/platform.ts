@@ -12,6 +12,7 @@ import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
 import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.js';
 import { createRisk, databaseFacts, type RiskService } from './risk/index.js';
+import { applyFilerEffects, createCredit, createCreditGate, createNegativeList, riskResultsSignal, type CreditService, type NegativeList } from './credit/index.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
 import type { Model } from './ceb/codec.js';
 
@@ -72,6 +73,8 @@ export interface Platform {
   readonly security: SecurityMonitor;
   /** Risk control: rules, scores, results and the review queue. */
   readonly risk: RiskService;
+  readonly credit: CreditService;
+  readonly negativeList: NegativeList;
   close(): Promise<void>;
 }
 
@@ -95,10 +98,19 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const { rates, positiveList: goods } = loadTaxData({ rates: config.taxRatesFile, positiveList: config.positiveListFile });
   const products = (ebc: string | undefined) => productsOf(store, ebc);
   const fx = loadFxTable(config.fxRatesFile);
+  // The credit negative list, read once per few seconds for intake; changes made here are seen at once.
+  const creditGate = createCreditGate({ ...(options.now ? { now: options.now } : {}) });
+  const negatives = createNegativeList({ store, ...(options.now ? { now: options.now } : {}) });
+  const negativeList: NegativeList = {
+    ...negatives,
+    add: (...a) => negatives.add(...a).finally(() => creditGate.invalidate()),
+    repair: (...a) => negatives.repair(...a).finally(() => creditGate.invalidate()),
+    decide: (...a) => negatives.decide(...a).finally(() => creditGate.invalidate()),
+  };
   // Risk control judges documents at intake; the positive list gives the goods' standing.
   const risk = createRisk({
     store, ...(options.now ? { now: options.now } : {}),
-    facts: (db) => databaseFacts(db, { goodsStatus: (gcode) => goodsStatusOf(goods, gcode) }),
+    facts: (db) => databaseFacts(db, { goodsStatus: (gcode) => goodsStatusOf(goods, gcode), negativeList: () => creditGate.codes(db) }),
   });
   const security = createSecurityMonitor({ store, ...(options.log ? { log: options.log } : {}) });
   const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });
@@ -125,7 +137,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ...(options.riskControl === false ? {} : {
       risk: {
         async judge(trx, docs) {
-          const results = await risk.evaluate(trx, docs.map((d) => ({ ...d, at: d.at.toISOString() })));
+          const evaluated = await risk.evaluate(trx, docs.map((d) => ({ ...d, at: d.at.toISOString() })));
+          // The credit negative list: a filer whose entry blocks filing is refused, one under mandatory review held.
+          const results = applyFilerEffects(evaluated, await creditGate.effects(trx, [...new Set(docs.map((d) => d.enterpriseId))]));
           await risk.record(trx, results);
           return new Map(results.map((r) => [r.documentId, { decision: r.decision, score: r.score, rules: r.hits.map((h) => h.code) }]));
         },
@@ -175,6 +189,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     summaries,
     security,
     risk: reviewed,
+    credit: createCredit({ store, signals: { risk: riskResultsSignal(store) }, ...(options.now ? { now: options.now } : {}) }),
+    negativeList,
     metrics,
     async close() {
       await pipeline.close();

@@ -16,6 +16,7 @@ import * as m0014 from './migrations/0014_b2b_declarations.js';
 import * as m0015 from './migrations/0015_prerefunds.js';
 import * as m0016 from './migrations/0016_security_alerts.js';
 import * as m0017 from './migrations/0017_risk.js';
+import * as m0018 from './migrations/0018_credit.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015_prerefunds': m0015,
   '0016_security_alerts': m0016,
   '0017_risk': m0017,
+  '0018_credit': m0018,
 };
 
 /**

@@ -9,5 +9,6 @@ import type { SummaryTables } from '../summary/table.js';
 import type { BondedTables } from '../bonded/table.js';
 import type { SecurityTables } from '../security/table.js';
 import type { RiskTables } from '../risk/table.js';
+import type { CreditTables } from '../credit/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables, RiskTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables, RiskTables, CreditTables {}

@@ -15,6 +15,7 @@ import { bondedRoutes } from '../bonded/index.js';
 import { summaryRoutes } from '../summary/index.js';
 import { securityRoutes } from '../security/routes.js';
 import { riskRoutes } from '../risk/index.js';
+import { creditRoutes } from '../credit/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -91,6 +92,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   summaryRoutes(app, { summaries: platform.summaries, registry, pipeline: platform.pipeline });
   securityRoutes(app, platform.security);
   riskRoutes(app, { risk: platform.risk });
+  creditRoutes(app, { credit: platform.credit, negativeList: platform.negativeList });
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry, prerefunds: platform.prerefunds });
   return app;
 }

@@ -132,7 +132,7 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
 
   it('stores results, shows an enterprise its own, queues reviews through their life cycle', async () => {
     const { db } = t.store;
-    // R-NEGATIVE-LIST (weight 100): between review 20 and refuse 200 → review.
+    // R-NEGATIVE-LIST (default weight 40): between review 20 and refuse 200 → review.
     await risk.updateRule('ROUTING', { params: { review: 20, refuse: 200 } }, 'admin:test');
     const q1 = order('q-1', { buyer: 'QB1', enterpriseId: 'e2', consignee: '赵六', address: '深圳市3号', phone: '13900000001' });
     const neg: RiskInput = { ...q1, entity: { ...(q1.entity as object), OrderHead: { ...(q1.entity as { OrderHead: object }).OrderHead, ebcCode: 'NEG1' } } };
@@ -143,11 +143,11 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
 
     const mine = (await call('e2', 'GET', '/api/v1/risk/results?documentId=q-1')).json();
     expect(mine.items).toHaveLength(1);
-    expect(mine.items[0]).toMatchObject({ decision: 'review', score: 100 });
+    expect(mine.items[0]).toMatchObject({ decision: 'review', score: 40 });
     expect(mine.items[0].hits[0]).toMatchObject({ code: 'R-NEGATIVE-LIST', values: { parties: 'NEG1' }, explanation: { en: expect.stringContaining('NEG1') } });
     expect((await call('e1', 'GET', '/api/v1/risk/results?documentId=q-1')).json().items).toHaveLength(0);
     expect((await call('admin', 'GET', '/api/v1/risk/results?decision=review')).json().items.map((r: { documentId: string }) => r.documentId)).toContain('q-1');
-    expect((await call('e2', 'GET', '/api/v1/risk/enterprises/e2/score')).json()).toMatchObject({ documents: 2, total: 100, mean: 50, max: 100 });
+    expect((await call('e2', 'GET', '/api/v1/risk/enterprises/e2/score')).json()).toMatchObject({ documents: 2, total: 40, mean: 20, max: 40 });
     expect((await call('e1', 'GET', '/api/v1/risk/enterprises/e2/score')).statusCode).toBe(403);
 
     expect((await call('e2', 'GET', '/api/v1/risk/reviews')).statusCode).toBe(403);

@@ -240,9 +240,14 @@ export const repeatedRejections = define({
   },
 });
 
+/**
+ * A party the document names is on the credit negative list. By default this sends the document to
+ * a person (weight 40 ≥ review 30, < refuse 80): what the filer's own entry means — filing blocked or
+ * mandatory review — is decided by the entry itself (src/credit/gate.ts), not by this weight.
+ */
 export const negativeList = define({
   code: 'R-NEGATIVE-LIST', name: 'RISK_NEGATIVE_LIST', why: 'RISK_NEGATIVE_LIST_WHY', severity: 'high', applies: ['order', 'payment', 'waybill', 'list'],
-  params: Type.Object({ weight: weight(100) }, { additionalProperties: false }),
+  params: Type.Object({ weight: weight(40) }, { additionalProperties: false }),
   check(s, f) {
     const named = s.parties.filter((c) => f.negativeList.has(c));
     return named.length ? { parties: named.join(', ') } : undefined;
