@@ -11,7 +11,7 @@ import { createB2bDeclarations, type B2bDeclarations } from './clearance/declara
 import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
 import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.js';
-import { createRisk, databaseFacts, type RiskService } from './risk/index.js';
+import { createFactCache, createRisk, databaseFacts, type RiskService } from './risk/index.js';
 import { applyFilerEffects, createCredit, createCreditGate, createNegativeList, riskResultsSignal, type CreditService, type NegativeList } from './credit/index.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
 import type { Model } from './ceb/codec.js';
@@ -108,9 +108,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     decide: (...a) => negatives.decide(...a).finally(() => creditGate.invalidate()),
   };
   // Risk control judges documents at intake; the positive list gives the goods' standing.
+  // Window facts that move slowly (price samples, customs rejections) are kept a few seconds between batches.
+  const riskFacts = createFactCache();
   const risk = createRisk({
     store, ...(options.now ? { now: options.now } : {}),
-    facts: (db) => databaseFacts(db, { goodsStatus: (gcode) => goodsStatusOf(goods, gcode), negativeList: () => creditGate.codes(db) }),
+    facts: (db) => databaseFacts(db, { cache: riskFacts, goodsStatus: (gcode) => goodsStatusOf(goods, gcode), negativeList: () => creditGate.codes(db) }),
   });
   const security = createSecurityMonitor({ store, ...(options.log ? { log: options.log } : {}) });
   const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });

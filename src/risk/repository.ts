@@ -114,7 +114,67 @@ const observation = (r: RiskObservationRow): Observation => ({
   addressKey: r.address_key, phoneKey: r.phone_key, valueFen: Number(r.value_fen), at: r.at,
 });
 
+/**
+ * Window facts that move slowly, kept between batches for a few seconds: the price sample per HS
+ * code (90 days of prices: seconds do not change its median) and customs rejections per enterprise.
+ * Keyed by what the query asks (the window's start to the hour), bounded in size.
+ */
+export function createFactCache({ ttlMs = 10_000, maxEntries = 50_000 }: { ttlMs?: number; maxEntries?: number } = {}) {
+  const entries = new Map<string, { at: number; value: unknown }>();
+  return {
+    get<T>(key: string): T | undefined {
+      const e = entries.get(key);
+      if (!e) return undefined;
+      if (performance.now() - e.at >= ttlMs) { entries.delete(key); return undefined; }
+      return e.value as T;
+    },
+    set(key: string, value: unknown): void {
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(key, { at: performance.now(), value });
+    },
+    clear(): void { entries.clear(); },
+  };
+}
+export type FactCache = ReturnType<typeof createFactCache>;
+
+/** Fetches what the cache lacks, keeps it (absent keys as `empty`), and answers from both. */
+async function cached<T>(cache: FactCache | undefined, keys: readonly string[], tag: string, fetch: (missing: string[]) => Promise<Map<string, T>>, empty: T): Promise<Map<string, T>> {
+  if (!cache) return fetch([...keys]);
+  const out = new Map<string, T>();
+  const missing: string[] = [];
+  for (const k of keys) {
+    const v = cache.get<T>(`${tag}|${k}`);
+    if (v === undefined) missing.push(k);
+    else out.set(k, v);
+  }
+  if (missing.length) {
+    const got = await fetch(missing);
+    for (const k of missing) {
+      const v = got.get(k) ?? empty;
+      cache.set(`${tag}|${k}`, v);
+      out.set(k, v);
+    }
+  }
+  return out;
+}
+
+/** Customs refusals (100) of documents and lists per enterprise since an instant. */
+async function rejectionsOf(db: Executor, enterpriseIds: readonly string[], since: string): Promise<Map<string, number>> {
+  const ids = nonEmpty(enterpriseIds, '\u0000');
+  const [docs, lists] = await Promise.all([
+    db.selectFrom('receipts').innerJoin('ceb_documents', 'ceb_documents.id', 'receipts.subject_id').select((eb) => ['ceb_documents.enterprise_id as e', eb.fn.countAll<string | number>().as('n')])
+      .where('receipts.return_status', '=', '100').where('receipts.received_at', '>=', since).where('ceb_documents.enterprise_id', 'in', ids).groupBy('ceb_documents.enterprise_id').execute(),
+    db.selectFrom('receipts').innerJoin('inventories', 'inventories.id', 'receipts.subject_id').select((eb) => ['inventories.enterprise_id as e', eb.fn.countAll<string | number>().as('n')])
+      .where('receipts.return_status', '=', '100').where('receipts.received_at', '>=', since).where('inventories.enterprise_id', 'in', ids).groupBy('inventories.enterprise_id').execute(),
+  ]);
+  const out = new Map<string, number>();
+  for (const r of [...docs, ...lists]) out.set(r.e, (out.get(r.e) ?? 0) + Number(r.n));
+  return out;
+}
+
 export interface DatabaseFactOptions {
+  /** Slow-moving window facts kept between batches (the platform keeps one per process). */
+  readonly cache?: FactCache;
   /** The credit negative list (issue 8 §4); none until that capability provides it. */
   readonly negativeList?: () => Promise<ReadonlySet<string>> | ReadonlySet<string>;
   /** Positive-list standing of a 10-digit code (src/tax positive list); unknown when absent. */
@@ -135,15 +195,23 @@ export function databaseFacts(db: Executor, options: DatabaseFactOptions = {}): 
       return new Map(rows.map((r) => [r.ebc_code, Number(r.n)]));
     },
     async prices(gcodes, since, limit) {
-      // The newest `limit` per code: a window function, on both databases.
-      const rows = await sql<{ gcode: string; price_fen: string | number }>`
-        select gcode, price_fen from (
-          select gcode, price_fen, row_number() over (partition by gcode order by at desc) as rn
-          from risk_prices where gcode in (${sql.join(nonEmpty(gcodes, '\u0000'))}) and at >= ${since}
-        ) t where rn <= ${limit}`.execute(db);
-      const out = new Map<string, number[]>();
-      for (const r of rows.rows) out.set(r.gcode, [...(out.get(r.gcode) ?? []), Number(r.price_fen)]);
-      return out;
+      const all = await cached<readonly number[]>(options.cache, gcodes, `prices|${limit}|${since.slice(0, 13)}`, async (missing) => {
+        // The newest `limit` per code: a window function, on both databases.
+        const rows = await sql<{ gcode: string; price_fen: string | number }>`
+          select gcode, price_fen from (
+            select gcode, price_fen, row_number() over (partition by gcode order by at desc) as rn
+            from risk_prices where gcode in (${sql.join(nonEmpty(missing, '\u0000'))}) and at >= ${since}
+          ) t where rn <= ${limit}`.execute(db);
+        const out = new Map<string, number[]>();
+        for (const r of rows.rows) {
+          const list = out.get(r.gcode);
+          if (list) list.push(Number(r.price_fen));
+          else out.set(r.gcode, [Number(r.price_fen)]);
+        }
+        return out;
+      }, []);
+      // Codes without a sample are left out, as the query leaves them.
+      return new Map([...all].filter(([, v]) => v.length));
     },
     async itemRecords(refs) {
       const want = new Set(refs.map((r) => `${r.ebcCode}|${r.itemNo}`));
@@ -155,16 +223,25 @@ export function databaseFacts(db: Executor, options: DatabaseFactOptions = {}): 
     },
     async orders(orderNos) {
       const rows = await db.selectFrom('parcels').innerJoin('ceb_documents', 'ceb_documents.id', 'parcels.order_id')
-        .select(['parcels.order_no', 'ceb_documents.id', 'ceb_documents.body']).where('parcels.order_no', 'in', nonEmpty(orderNos, '\u0000'))
+        .select(['parcels.order_no', 'ceb_documents.id', 'ceb_documents.version', 'ceb_documents.body']).where('parcels.order_no', 'in', nonEmpty(orderNos, '\u0000'))
         .where('parcels.direction', '=', 'import').execute();
       const out = new Map<string, LinkedOrder[]>();
       for (const r of rows) {
-        const o = JSON.parse(r.body) as { OrderHead?: Record<string, string>; OrderList?: Record<string, string>[] };
-        const h = o.OrderHead ?? {};
-        out.set(r.order_no, [...(out.get(r.order_no) ?? []), {
-          documentId: r.id, orderNo: r.order_no, ebpCode: h.ebpCode ?? '', ebcCode: h.ebcCode ?? '', buyerIdType: h.buyerIdType ?? '1',
-          buyerIdNumber: h.buyerIdNumber ?? '', buyerName: h.buyerName ?? '', lines: (o.OrderList ?? []).map((l) => ({ itemNo: l.itemNo ?? '', qty: l.qty ?? '' })),
-        }]);
+        // A payment and a waybill of one order ask for it in turn: the version read is parsed once.
+        const key = `order|${r.id}|${r.version}`;
+        let linked = options.cache?.get<LinkedOrder>(key);
+        if (!linked) {
+          const o = JSON.parse(r.body) as { OrderHead?: Record<string, string>; OrderList?: Record<string, string>[] };
+          const h = o.OrderHead ?? {};
+          linked = {
+            documentId: r.id, orderNo: r.order_no, ebpCode: h.ebpCode ?? '', ebcCode: h.ebcCode ?? '', buyerIdType: h.buyerIdType ?? '1',
+            buyerIdNumber: h.buyerIdNumber ?? '', buyerName: h.buyerName ?? '', lines: (o.OrderList ?? []).map((l) => ({ itemNo: l.itemNo ?? '', qty: l.qty ?? '' })),
+          };
+          options.cache?.set(key, linked);
+        }
+        const list = out.get(r.order_no);
+        if (list) list.push(linked);
+        else out.set(r.order_no, [linked]);
       }
       return out;
     },
@@ -174,16 +251,7 @@ export function databaseFacts(db: Executor, options: DatabaseFactOptions = {}): 
       return new Set(rows.map((r) => `${r.ebp_code}|${r.buyer_key}`).filter((k) => want.has(k)));
     },
     async rejections(enterpriseIds, since) {
-      const ids = nonEmpty(enterpriseIds, '\u0000');
-      const [docs, lists] = await Promise.all([
-        db.selectFrom('receipts').innerJoin('ceb_documents', 'ceb_documents.id', 'receipts.subject_id').select((eb) => ['ceb_documents.enterprise_id as e', eb.fn.countAll<string | number>().as('n')])
-          .where('receipts.return_status', '=', '100').where('receipts.received_at', '>=', since).where('ceb_documents.enterprise_id', 'in', ids).groupBy('ceb_documents.enterprise_id').execute(),
-        db.selectFrom('receipts').innerJoin('inventories', 'inventories.id', 'receipts.subject_id').select((eb) => ['inventories.enterprise_id as e', eb.fn.countAll<string | number>().as('n')])
-          .where('receipts.return_status', '=', '100').where('receipts.received_at', '>=', since).where('inventories.enterprise_id', 'in', ids).groupBy('inventories.enterprise_id').execute(),
-      ]);
-      const out = new Map<string, number>();
-      for (const r of [...docs, ...lists]) out.set(r.e, (out.get(r.e) ?? 0) + Number(r.n));
-      return out;
+      return cached<number>(options.cache, enterpriseIds, `rejections|${since.slice(0, 13)}`, (missing) => rejectionsOf(db, missing, since), 0);
     },
     async negativeList() {
       return (await options.negativeList?.()) ?? new Set<string>();

@@ -9,7 +9,7 @@ import { sendError } from '../http/errors.js';
 import type { Principal } from '../registry/index.js';
 import { buyerKey } from '../clearance/pipeline.js';
 import { up } from '../db/migrations/0017_risk.js';
-import { createRisk, databaseFacts, riskRoutes, type RiskInput, type RiskService } from './index.js';
+import { createFactCache, createRisk, databaseFacts, riskRoutes, type RiskInput, type RiskService } from './index.js';
 
 const T0 = '2026-11-01T00:00:00.000Z';
 const at = (hours: number) => new Date(Date.parse(T0) + hours * 3_600_000).toISOString();
@@ -57,7 +57,7 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
   it('reads window facts from the database: split orders, rejections, linked orders, item records, prices', async () => {
     const { db } = t.store;
     await db.insertInto('item_records').values([
-      { ebc_code: 'EBC1', item_no: 'SKU1', enterprise_id: 'e1', gcode: '3304990099', gname: '面霜', unit1: '035', qty1_per_unit: '0.5', unit2: null, qty2_per_unit: null, updated_at: T0, gmodel: null, unit: null, country: '116', bar_code: null, content_amount: null, content_unit: null },
+      { ebc_code: 'EBC1', item_no: 'SKU1', enterprise_id: 'e1', gcode: '0101999901', gname: '面霜', unit1: '035', qty1_per_unit: '0.5', unit2: null, qty2_per_unit: null, updated_at: T0, gmodel: null, unit: null, country: '116', bar_code: null, content_amount: null, content_unit: null },
     ]).execute();
     // Earlier orders, evaluated and recorded as the intake does: they become the window's history.
     await db.transaction().execute(async (trx) => {
@@ -100,7 +100,7 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
       await risk.record(trx, await risk.evaluate(trx, ['100', '101', '99', '100'].map((price, i) => order(`pr-${i}`, { buyer: `PB${i}`, price, at: at(-i - 1) }))));
     });
     const low = (await risk.evaluate(db, [order('pr-x', { buyer: 'PBX', price: '40' })]))[0]!;
-    expect(low.hits.find((h) => h.code === 'R-PRICE-BELOW-USUAL')?.values).toMatchObject({ gcode: '3304990099', sample: 6, median: '99.50' }); // with o-1 and o-2's 50.00
+    expect(low.hits.find((h) => h.code === 'R-PRICE-BELOW-USUAL')?.values).toMatchObject({ gcode: '0101999901', sample: 6, median: '99.50' }); // with o-1 and o-2's 50.00
     expect((await risk.evaluate(db, [order('pr-y', { buyer: 'PBY', price: '60' })]))[0]!.hits.map((h) => h.code)).not.toContain('R-PRICE-BELOW-USUAL');
   });
 
@@ -163,5 +163,32 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['open', 'assign', 'reject']);
     expect(detail.history[2]).toMatchObject({ actor: 'admin:ta', from: 'assigned', to: 'rejected', reason: '负面清单企业' });
     expect(detail.result).toMatchObject({ documentId: 'q-1', decision: 'review' });
+  });
+
+  it('kept facts: a price sample and rejection counts are reused within the cache\'s life, absent codes too, and read again after it', async () => {
+    const { db } = t.store;
+    // Codes and documents of this run alone (the PostgreSQL database outlives a run).
+    const run = `kp${Date.now().toString(36)}`;
+    const A = `01${String(Date.now()).slice(-8)}`;
+    const B = `02${String(Date.now()).slice(-8)}`;
+    const cache = createFactCache({ ttlMs: 60_000 });
+    const facts = databaseFacts(db, { cache });
+    const since = at(-24);
+    await db.insertInto('risk_prices').values([1, 2, 3].map((n) => ({ document_id: `${run}-${n}`, gnum: 1, gcode: A, price_fen: 1000 * n, at: at(0) }))).execute();
+    expect((await facts.prices([A, B], since, 200)).get(A)?.slice().sort((a, b) => a - b)).toEqual([1000, 2000, 3000]);
+    // A price recorded meanwhile (and one for the code that had none) is not seen while kept …
+    await db.insertInto('risk_prices').values([{ document_id: `${run}-4`, gnum: 1, gcode: A, price_fen: 4000, at: at(0) }, { document_id: `${run}-5`, gnum: 1, gcode: B, price_fen: 5000, at: at(0) }]).execute();
+    const kept = await facts.prices([A, B], since, 200);
+    expect(kept.get(A)).toHaveLength(3);
+    expect(kept.has(B)).toBe(false);
+    // … and is once the cache is emptied (or its life is over).
+    cache.clear();
+    const fresh = await facts.prices([A, B], since, 200);
+    expect(fresh.get(A)).toHaveLength(4);
+    expect(fresh.get(B)).toEqual([5000]);
+    const expired = createFactCache({ ttlMs: 0 });
+    expect((await databaseFacts(db, { cache: expired }).prices([B], since, 200)).get(B)).toEqual([5000]);
+    // Rejections: an enterprise without any is kept as 0, not asked again.
+    expect((await facts.rejections(['e-none'], since)).get('e-none')).toBe(0);
   });
 });

@@ -137,6 +137,17 @@ export const mad = (xs: readonly number[]): number => {
   return median(xs.map((x) => Math.abs(x - m)));
 };
 
+/** Median and MAD of a price sample, computed once per sample (a batch shares one sample per code). */
+const statsMemo = new WeakMap<readonly number[], { m: number; d: number }>();
+function sampleStats(sample: readonly number[]): { m: number; d: number } {
+  let s = statsMemo.get(sample);
+  if (!s) {
+    s = { m: median(sample), d: mad(sample) };
+    statsMemo.set(sample, s);
+  }
+  return s;
+}
+
 export const priceBelowUsual = define({
   code: 'R-PRICE-BELOW-USUAL', name: 'RISK_PRICE_BELOW_USUAL', why: 'RISK_PRICE_BELOW_USUAL_WHY', severity: 'medium', applies: ['order', 'list'],
   params: Type.Object({
@@ -156,8 +167,7 @@ export const priceBelowUsual = define({
       if (!l.gcode || l.gcode.length !== 10 || !l.priceFen) continue;
       const sample = f.prices.get(l.gcode) ?? [];
       if (sample.length < p.minSample) continue;
-      const m = median(sample);
-      const d = mad(sample);
+      const { m, d } = sampleStats(sample);
       if (m <= 0 || !(l.priceFen < m - p.k * d && l.priceFen < p.ratio * m)) continue;
       if (l.priceFen / m < worstRatio) {
         worstRatio = l.priceFen / m;

@@ -37,8 +37,20 @@ const schemaIssues = (schema: TSchema, value: unknown): Issue[] =>
 
 export type RiskService = ReturnType<typeof createRisk>;
 
-export function createRisk({ store, facts, now = () => new Date() }: { store: Store; facts: (db: repo.Executor) => FactSource; now?: () => Date }) {
+/** How long the rules' settings are reused between batches (a change made in this process is seen at once). */
+export const SETTINGS_TTL_MS = 2_000;
+
+export function createRisk({ store, facts, now = () => new Date(), settingsTtlMs = SETTINGS_TTL_MS }: { store: Store; facts: (db: repo.Executor) => FactSource; now?: () => Date; settingsTtlMs?: number }) {
   const { db } = store;
+  // Settings read for intake, kept briefly: batches arrive many per second and the settings rarely
+  // change. Timed by the process clock, not `now` (which tests move at will).
+  let kept: { at: number; settings: Settings } | undefined;
+  async function currentSettings(x: repo.Executor): Promise<Settings> {
+    if (kept && performance.now() - kept.at < settingsTtlMs) return kept.settings;
+    const fresh = await settings(x);
+    kept = { at: performance.now(), settings: fresh };
+    return fresh;
+  }
 
   async function settings(x: repo.Executor = db): Promise<Settings> {
     const base = defaultSettings();
@@ -101,7 +113,7 @@ export function createRisk({ store, facts, now = () => new Date() }: { store: St
           detail: JSON.stringify({ before: { enabled: before.enabled, params: before.params }, after: { enabled, params } }),
         });
         return describe(code, await settings(trx), next);
-      });
+      }).finally(() => { kept = undefined; });
     },
 
     async history(code: string) {
@@ -112,7 +124,7 @@ export function createRisk({ store, facts, now = () => new Date() }: { store: St
     /** Evaluates a batch of documents inside the caller's transaction; stores nothing. */
     async evaluate(trx: repo.Executor, inputs: readonly RiskInput[]): Promise<Evaluation[]> {
       if (!inputs.length) return [];
-      return evaluateBatch(inputs, await settings(trx), facts(trx));
+      return evaluateBatch(inputs, await currentSettings(trx), facts(trx));
     },
 
     /** Stores results with their documents, the keys later windows look across, and a review item per `review`. */
