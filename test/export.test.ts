@@ -452,4 +452,37 @@ describe('the monthly consolidated declaration (清单核放、汇总申报)', (
     expect(ours).toHaveLength(3);
     expect(JSON.stringify(ours)).toContain('entryId');
   });
+
+  it('risk control judges the list a declarant files: a destination marked high-risk holds it for review; approved, it is checked and sent', async () => {
+    const adminAuth = { authorization: `Bearer ${admin}` };
+    const tuned = await app.inject({ method: 'PUT', url: '/api/v1/risk/rules/R-HIGH-RISK-COUNTRY', headers: adminAuth, payload: { params: { weight: 40, countries: ['502'] } } });
+    expect(tuned.statusCode, tuned.body).toBe(200);
+    try {
+      const x = exportParcel();
+      const answers: Record<string, { status: string; returnInfo: { en: string } }> = {};
+      for (const [by, type, model] of [[ebp, 'CEB303Message', x.order], [pay, 'CEB403Message', x.receipts], [broker, 'CEB603Message', x.list], [carrier, 'CEB505Message', x.waybill]] as const) {
+        answers[type] = (await post(by, type, model)).json().receipts[0];
+      }
+      await platform.pipeline.drain();
+      // Only the list names the destination (运抵国 502): it alone is held, with the rule named.
+      expect(answers.CEB603Message).toMatchObject({ status: 'accepted' });
+      expect(answers.CEB603Message!.returnInfo.en).toContain('R-HIGH-RISK-COUNTRY');
+      expect(answers.CEB303Message!.returnInfo.en).not.toContain('R-HIGH-RISK-COUNTRY');
+      const list = () => platform.store.db.selectFrom('inventories').select(['id', 'state']).where('cop_no', '=', x.copNo).executeTakeFirst();
+      expect((await list())?.state).toBe('held');
+      expect((await status('inventory', x.copNo)).state).toBe('held');
+      const reviews = (await app.inject({ url: '/api/v1/risk/reviews?state=open', headers: adminAuth })).json();
+      const listId = (await list())!.id;
+      const item = reviews.items.find((r: { documentId: string }) => r.documentId === listId);
+      expect(item).toBeTruthy();
+      await app.inject({ method: 'POST', url: `/api/v1/risk/reviews/${item.id}/assign`, headers: adminAuth, payload: {} });
+      const ok = await app.inject({ method: 'POST', url: `/api/v1/risk/reviews/${item.id}/approve`, headers: adminAuth, payload: { reason: '目的国业务真实，已核实' } });
+      expect(ok.statusCode, ok.body).toBe(200);
+      await platform.pipeline.drain();
+      // Approved: the parcel is decided with its list, which goes to customs and is released.
+      expect((await list())?.state).toBe('released');
+    } finally {
+      await app.inject({ method: 'PUT', url: '/api/v1/risk/rules/R-HIGH-RISK-COUNTRY', headers: adminAuth, payload: { params: { weight: 40, countries: [] } } });
+    }
+  });
 });

@@ -100,6 +100,8 @@ export interface PipelineDeps {
   readonly summaries?: { receive(messageType: string, model: Model): Promise<unknown> };
   /** Told, in the receipts' transaction, of export lists customs closed (结关): the consolidated declaration's lines. */
   readonly onExportClosed?: (trx: Kysely<Database>, lists: readonly { invtNo: string; closedAt: Date; body: ExportInventory }[]) => Promise<unknown>;
+  /** Told, in the receipts' transaction, of lists customs released (800), import (CEB621) and export (CEB603): the statistics. */
+  readonly onListsReleased?: (trx: Kysely<Database>, lists: readonly { invtNo: string; messageType: string; releasedAt: Date; body: ExportInventory | import('../ceb/model/import-202205.js').Inventory }[]) => Promise<unknown>;
   /** Where customs' tax bills (CEB816/818) go. */
   readonly taxBills?: { receive(messageType: string, model: Model): Promise<number> };
   /** The goods against the positive list in force (not on it, or beyond a remark). */
@@ -148,7 +150,7 @@ const REFUSAL: Record<string, { duplicate: string; noSuchDoc: string; declared: 
 };
 
 /** Which kind a customs receipt answers, by the receipt's message type. */
-/** The documents risk control judges: the three documents of a parcel and the transport documents. */
+/** The documents risk control judges at intake (besides the lists a declarant files): the three documents of a parcel. */
 const RISK_PARTS: ReadonlySet<string> = new Set(['order', 'payment', 'waybill']);
 
 const RECEIPT_KINDS: ReadonlyMap<string, Kind> = new Map([...KINDS.values()].map((k) => [k.receipt.messageType, k]));
@@ -800,6 +802,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const result = matchImport(docs, { yearToDateFen: ytd, buyerVerified: verified.has(`${oh.ebpCode}|${bk}`) });
       const ebcItems = items.get(oh.ebcCode) ?? new Map<string, ItemRecord>();
       const filed = waitingLists.get(x.id);
+      // The declarant's list is held for a risk review: nothing is decided until a person has.
+      if (filed?.state === 'held') {
+        x.state = 'incomplete';
+        x.updated_at = iso;
+        continue;
+      }
       const mismatches: Mismatch[] = [...result.mismatches];
       if (filed) mismatches.push(...checkFiledInventory(bodyOf<Inventory>(filed), docs.order, docs.waybill));
       else mismatches.push(...missingItems(docs.order, ebcItems));
@@ -948,25 +956,48 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const answers = new Map<string, DocumentAnswer>();
       const lists: InventoryRow[] = [];
       const toDecide: ParcelRow[] = [];
+      // Risk control judges the lists that would be taken, before anything is changed for them.
+      const ids = new Map(fresh.map((d) => [d.guid, newSeqId()]));
+      const takeable = fresh.filter((d) => {
+        const x = parcels.get(d.key);
+        const prior = x ? held.get(x.id) : undefined;
+        return !!x && !(prior && DECLARED.has(prior.state));
+      });
+      const verdicts = deps.risk && takeable.length
+        ? await deps.risk.judge(trx, takeable.map((d) => ({ documentId: ids.get(d.guid)!, messageType: type, enterpriseId: enterprise.id, entity: d.e as unknown as Head, at })))
+        : new Map<string, RiskVerdict>();
       for (const d of fresh) {
         const parcel = parcels.get(d.key);
         const refuse = (c: string, key: MessageCode) => answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'refused', returnStatus: c, returnInfo: text(key, { key: d.key }) });
         if (!parcel) { refuse(code.noParcel, 'INTAKE_NO_PARCEL'); continue; }
         const prior = held.get(parcel.id);
         if (prior && DECLARED.has(prior.state)) { refuse(code.duplicate, 'INTAKE_DUPLICATE'); continue; }
+        const verdict = verdicts.get(ids.get(d.guid)!);
+        const rules = verdict?.rules.join(', ') ?? '';
+        if (verdict?.decision === 'refuse') {
+          answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'refused', returnStatus: '-1', returnInfo: text('RISK_REFUSED', { key: d.key, rules, score: String(verdict.score) }) });
+          continue;
+        }
+        const isHeld = verdict?.decision === 'review';
         // A parcel matched before this list arrived gives its quota back; the decision is taken again.
         await releaseQuota(trx, parcel);
         if (prior) await repo.deleteInventories(trx, [prior.id]);
-        const id = newSeqId();
+        const id = ids.get(d.guid)!;
         const copNo = str(d.h.copNo) || id;
         const audience = [...new Set([enterprise.id, parcel.enterprise_id])];
         lists.push({
           id, enterprise_id: enterprise.id, parcel_id: parcel.id, message_type: type, source: 'filed', cop_no: copNo,
-          pre_no: null, invt_no: null, waybill_key: d.waybill, head_guid: d.guid, state: 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
+          pre_no: null, invt_no: null, waybill_key: d.waybill, head_guid: d.guid, state: isHeld ? 'held' : 'waiting', body: JSON.stringify(d.e), audience: JSON.stringify(audience),
           created_at: iso, updated_at: iso, version: 1, signed_xml: asFiled,
         });
         event(p, 'inventory', id, type, copNo, null, 'waiting', actor, 'filed', msg('EVENT_FILED', { appType: str(d.h.appType) }), audience, iso);
-        answers.set(d.guid, { guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', returnInfo: text('INTAKE_ACCEPTED', { key: d.key }), documentId: id });
+        answers.set(d.guid, {
+          guid: d.guid, messageType: type, key: d.key, status: 'accepted', returnStatus: '2', documentId: id,
+          returnInfo: isHeld ? text('RISK_HELD', { key: d.key, rules, score: String(verdict!.score) }) : text('INTAKE_ACCEPTED', { key: d.key }),
+        });
+        if (isHeld) {
+          event(p, 'inventory', id, type, copNo, 'waiting', 'held', 'platform', 'risk_review', msg('EVENT_RISK_HELD', { rules, score: String(verdict!.score) }), audience, iso);
+        }
         if (parcel.state === 'matched') parcel.state = 'incomplete';
         parcel.inventory_id = null;
         const waybill = waybills.get(d.waybill);
@@ -1245,6 +1276,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const parcelIds = new Set<string>();
       // Bonded stock held by lists customs released (it leaves the book) or refused (it is free again).
       const stockMoves = new Map<string, 'exit' | 'release'>();
+      const released = new Set<string>();
       for (const it of items) {
         const status = str(it.entity.returnStatus);
         const info: ReceiptInfo = { messageType: it.type, returnStatus: status, returnTime: str(it.entity.returnTime), returnInfo: str(it.entity.returnInfo) };
@@ -1275,6 +1307,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (pre !== inv.pre_no || invt !== inv.invt_no) numbers.set(inv.id, { pre, invt });
           if (to === 'rejected' || to === 'returned') parcelIds.add(inv.parcel_id);
           if (inv.message_type === 'CEB621Message' && (to === 'released' || to === 'rejected' || to === 'returned')) stockMoves.set(inv.parcel_id, to === 'released' ? 'exit' : 'release');
+          if (to === 'released') released.add(inv.id);
         }
       }
       // Cancellations and returns customs decided: approval undoes the list (whole or in part) and
@@ -1324,6 +1357,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (closedExports.length && deps.onExportClosed) {
         const rows = await repo.findInventoriesById(trx, closedExports);
         await deps.onExportClosed(trx, rows.filter((l) => l.invt_no || numbers.get(l.id)?.invt).map((l) => ({ invtNo: numbers.get(l.id)?.invt ?? l.invt_no!, closedAt: at, body: JSON.parse(l.body) as ExportInventory })));
+      }
+      if (released.size && deps.onListsReleased) {
+        const rows = await repo.findInventoriesById(trx, [...released]);
+        await deps.onListsReleased(trx, rows.map((l) => ({ invtNo: numbers.get(l.id)?.invt ?? l.invt_no ?? l.cop_no, messageType: l.message_type, releasedAt: at, body: JSON.parse(l.body) as ExportInventory })));
       }
       if (stockMoves.size) {
         const holding = await bondedStock.heldRefs(trx, [...stockMoves.keys()]);
@@ -1379,7 +1416,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const n = await db.transaction().execute(async (trx) => {
       const p: Pending = pending();
       const rows = (await repo.findDocumentsById(trx, documentIds)).filter((r) => r.state === 'held');
-      if (!rows.length) return 0;
+      // Lists a declarant filed: approved they wait for their parcel (decided now), rejected they stop.
+      const lists = (await repo.findInventoriesById(trx, documentIds)).filter((l) => l.state === 'held');
+      if (lists.length) {
+        const next = approve ? 'waiting' : 'rejected';
+        for (const l of lists) {
+          event(p, 'inventory', l.id, l.message_type, l.cop_no, 'held', next, actor, approve ? 'review_approved' : 'review_rejected',
+            msg(approve ? 'EVENT_REVIEW_APPROVED' : 'EVENT_REVIEW_REJECTED', { reason }), JSON.parse(l.audience), iso);
+        }
+        await repo.setStates(trx, 'inventories', new Map(lists.map((l) => [l.id, next])), iso);
+        if (approve) await decide(trx, await repo.findParcelsById(trx, lists.map((l) => l.parcel_id)), new Map(), at, p);
+      }
+      if (!rows.length) {
+        await flushEvents(trx, p);
+        return lists.length;
+      }
       const to = approve ? 'received' : 'rejected';
       for (const r of rows) {
         event(p, 'document', r.id, r.message_type, r.doc_key, 'held', to, actor, approve ? 'review_approved' : 'review_rejected',
@@ -1393,7 +1444,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         await repo.insertOutbox(ins, trx, [{ id: newSeqId(), stage: 'send', run_at: iso, attempts: 0, last_error: null, payload: JSON.stringify({ kind: 'resend-documents', ids: rows.map((r) => r.id) }) }]);
       }
       await flushEvents(trx, p);
-      return rows.length;
+      return rows.length + lists.length;
     });
     wake();
     return n;

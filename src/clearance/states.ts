@@ -4,7 +4,7 @@
 
 export type DocumentState = 'received' | 'held' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'rejected' | 'concluded' | 'deleted';
 export type InventoryState =
-  | 'built' | 'filed' | 'waiting' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'review' | 'inspection'
+  | 'built' | 'filed' | 'waiting' | 'held' | 'sent' | 'declaring' | 'delivered' | 'send_failed' | 'stored' | 'review' | 'inspection'
   | 'detained' | 'concluded' | 'released' | 'closed' | 'rejected' | 'returned' | 'cancelled' | 'refunded';
 
 /** Receipt returnStatus → the state it puts a document (312/412/512, 304/404/506 …) in. */
@@ -37,6 +37,8 @@ export const DOCUMENT_TRANSITIONS: Readonly<Record<DocumentState, readonly Docum
 export const INVENTORY_TRANSITIONS: Readonly<Record<InventoryState, readonly InventoryState[]>> = {
   // A filed list waits for its parcel to match; a built one is ready at once.
   waiting: ['filed', 'rejected', 'cancelled'],
+  // A filed list risk control holds for a person: approved it waits for its parcel, rejected it stops.
+  held: ['waiting', 'rejected'],
   // send_failed from filed/built: the declarant holds no signing key yet (the list waits for one).
   filed: ['sent', 'send_failed', 'rejected', 'cancelled'],
   built: ['sent', 'send_failed', 'cancelled'],
