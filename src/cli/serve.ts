@@ -6,6 +6,7 @@ import type { Config } from '../kernel/config.js';
 import { createPlatform } from '../platform.js';
 import { buildApp } from '../http/server.js';
 import { AppError } from '../kernel/errors.js';
+import { createCreditSchedule } from '../credit/index.js';
 import { provisionDemoKeys } from '../signing/demo.js';
 import { demoEnterprises } from '../zone/demo.js';
 import { createWebhookDispatcher } from '../clearance/webhooks/index.js';
@@ -99,6 +100,12 @@ export async function serve(config: Config): Promise<void> {
   await platform.pipeline.start();
   const webhooks = createWebhookDispatcher({ store: platform.store, logger: app.log });
   webhooks.start();
+  // Every enterprise's credit is kept current (SILKGATE_CREDIT_EVERY_HOURS, default daily).
+  const creditSchedule = createCreditSchedule({
+    store: platform.store, credit: platform.credit, everyMs: config.creditEveryHours * 3_600_000,
+    onError: (err) => app.log.warn({ err }, 'credit recomputation failed; trying again within the hour'),
+  });
+  creditSchedule.start();
   let traffic: { stop(): Promise<void> } | undefined;
 
   let closing = false;
@@ -112,6 +119,7 @@ export async function serve(config: Config): Promise<void> {
       await traffic?.stop();
       await app.close();
       await webhooks.stop();
+      await creditSchedule.stop();
       await platform.close();
     } finally {
       clearTimeout(force);
@@ -124,6 +132,7 @@ export async function serve(config: Config): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await webhooks.stop();
+    await creditSchedule.stop();
     await platform.close();
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' ? `cannot listen on host ${config.host}` : e.message;

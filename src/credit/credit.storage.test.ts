@@ -9,7 +9,7 @@ import { adapters, openTestStore, type TestStore } from '../../test/support/stor
 import { sendError } from '../http/errors.js';
 import type { Principal } from '../registry/index.js';
 import { up } from '../db/migrations/0018_credit.js';
-import { createCredit, createNegativeList, creditRoutes, effectsFor, listedCodes, riskResultsSignal } from './index.js';
+import { createCredit, createCreditSchedule, createNegativeList, creditRoutes, effectsFor, listedCodes, riskResultsSignal } from './index.js';
 
 const T0 = '2026-11-20T00:00:00.000Z';
 const principals: Record<string, Principal> = {
@@ -205,4 +205,22 @@ describe.each(adapters)('credit on %s', (adapter) => {
     const r = (await call('admin', 'POST', '/api/v1/credit/recompute', { enterpriseId: 'e1', at: '2026-11-20T00:00:00Z' })).json().items[0];
     expect(r).toMatchObject({ score: 62, grade: 'B', modelVersion: 1 });
   });
+
+  it('the schedule computes every enterprise once the newest computation is older than its period, not before, and never when off', async () => {
+    let at = new Date('2027-01-01T00:00:00.000Z');
+    const credit = createCredit({ store: t.store, now: () => at });
+    const schedule = createCreditSchedule({ store: t.store, credit, everyMs: 24 * 3_600_000, now: () => at });
+    const all = await schedule.tick();
+    expect(all).toBe(3);
+    expect(await schedule.tick()).toBe(0);
+    at = new Date(at.getTime() + 23 * 3_600_000);
+    expect(await schedule.tick()).toBe(0);
+    at = new Date(at.getTime() + 2 * 3_600_000);
+    expect(await schedule.tick()).toBe(3);
+    const latest = (await call('admin', 'GET', '/api/v1/credit/enterprises/e1')).json().latest;
+    expect(latest).toMatchObject({ computedBy: 'system:schedule', window: { to: at.toISOString() } });
+    at = new Date(at.getTime() + 100 * 24 * 3_600_000);
+    expect(await createCreditSchedule({ store: t.store, credit, everyMs: 0, now: () => at }).tick()).toBe(0);
+  });
 });
+

@@ -1,6 +1,6 @@
 // Enterprise credit's public face (issue 8 §4): scores and grades with their computation and
 // history, the scoring model as data, and the credit negative list with its effects on filing.
-export { createCredit, riskResultsSignal, type CreditService, type CreditSignals, type RiskSignal, type ReportSignal, type ArrearsSignal } from './service.js';
+export { createCredit, createCreditSchedule, riskResultsSignal, type CreditService, type CreditSignals, type RiskSignal, type ReportSignal, type ArrearsSignal } from './service.js';
 export { createNegativeList, effectsFor, listedCodes, addMonths, ENTRY_TRANSITIONS, type NegativeList, type Effects, type EntryState, type EntryAction } from './negative.js';
 export { creditRoutes, type CreditRouteDeps } from './routes.js';
 export { computeCredit, gradeOf, shareOf, type CreditInputs, type CreditResult, type Component } from './score.js';

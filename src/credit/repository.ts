@@ -189,3 +189,8 @@ export async function activeEntriesByCode(db: Executor, codes: readonly string[]
     .where((eb) => eb.or([eb('enterprises.customs_code', 'in', want), eb('enterprises.uscc', 'in', want)]))
     .orderBy('credit_negative_entries.created_at').orderBy('credit_negative_entries.id').execute();
 }
+/** When the newest credit computation was made (null: never). */
+export async function newestComputation(db: Executor): Promise<string | null> {
+  const r = await db.selectFrom('credit_scores').select((eb) => eb.fn.max('computed_at').as('at')).executeTakeFirst();
+  return (r?.at as string | null | undefined) ?? null;
+}

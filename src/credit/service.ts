@@ -129,3 +129,40 @@ export function createCredit({ store, signals = {}, now = () => new Date() }: { 
     },
   };
 }
+
+/**
+ * Keeps every enterprise's credit current: when the newest computation is older than `everyMs`
+ * (or there is none), all are computed again as of now. Checked at start and then every
+ * `checkMs`; several processes may each compute — every computation is kept, none overwritten.
+ */
+export function createCreditSchedule({ store, credit, everyMs, checkMs = 3_600_000, now = () => new Date(), onError }: {
+  store: Store; credit: CreditService; everyMs: number; checkMs?: number; now?: () => Date; onError?: (err: unknown) => void;
+}) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  /** Computes all if due; the number of enterprises computed (0 when not due). */
+  async function tick(): Promise<number> {
+    if (everyMs <= 0) return 0;
+    const at = now();
+    const newest = await repo.newestComputation(store.db);
+    if (newest && at.getTime() - Date.parse(newest) < everyMs) return 0;
+    return (await credit.recompute('all', at, 'system:schedule')).length;
+  }
+  const run = () => {
+    running ??= tick().catch((err) => { onError?.(err); return 0; }).finally(() => { running = undefined; });
+    return running;
+  };
+  return {
+    tick,
+    start() {
+      if (everyMs <= 0 || timer) return;
+      void run();
+      timer = setInterval(() => void run(), Math.min(checkMs, everyMs)).unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

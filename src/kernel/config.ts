@@ -42,6 +42,8 @@ export interface Config {
   readonly portCode: string;
   /** A declaration customs has not answered for this long is sent again. */
   readonly resendAfterMs: number;
+  /** Every enterprise's credit is computed again when the last computation is this old (0: never by itself). */
+  readonly creditEveryHours: number;
 }
 
 /** Flags as the CLI parsed them; every value optional. */
@@ -113,6 +115,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   const resendText = env.SILKGATE_RESEND_AFTER_MS ?? '60000';
   if (!/^\d{3,9}$/.test(resendText)) fail(`SILKGATE_RESEND_AFTER_MS must be 100 or more milliseconds, got "${resendText}"`);
+  const creditText = env.SILKGATE_CREDIT_EVERY_HOURS ?? '24';
+  if (!/^\d{1,4}$/.test(creditText)) fail(`SILKGATE_CREDIT_EVERY_HOURS must be a whole number of hours (0 turns the schedule off), got "${creditText}"`);
   const simplifiedHsDigits = env.SILKGATE_SIMPLIFIED_HS_DIGITS ?? '9610:4,9710:6,9810:6';
   if (!/^(\s*(\d{4}\/)?\d{4}:(2|4|6|8|10)\s*)(,\s*(\d{4}\/)?\d{4}:(2|4|6|8|10)\s*)*$/.test(simplifiedHsDigits)) {
     fail(`SILKGATE_SIMPLIFIED_HS_DIGITS must be MODE:DIGITS[,CUSTOMS/MODE:DIGITS…] with digits 2, 4, 6, 8 or 10, got "${simplifiedHsDigits}"`);
@@ -120,6 +124,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   return Object.freeze({
     simplifiedHsDigits,
     resendAfterMs: Number(resendText),
+    creditEveryHours: Number(creditText),
     demo,
     customs: Object.freeze(customs),
     customsCode,
