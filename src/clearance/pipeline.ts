@@ -2,7 +2,7 @@
 // receipts. Each stage commits its outcome together with the work it hands to the next stage
 // (the outbox), so stages can move to separate worker processes over a durable queue without
 // changing what they do; here they run in one process.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash as oneShotHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
@@ -47,6 +47,8 @@ export interface RiskInput {
   readonly enterpriseId: string;
   readonly entity: Head;
   readonly at: Date;
+  /** The version the document will be stored with. */
+  readonly version?: number;
 }
 export interface RiskVerdict {
   readonly decision: 'pass' | 'review' | 'refuse';
@@ -161,7 +163,8 @@ const seq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
 
 const digest = (json: string): string => createHash('sha256').update(json).digest('base64url');
 const hashOf = (v: unknown): string => digest(JSON.stringify(v));
-export const buyerKey = (idType: string, idNumber: string): string => createHash('sha256').update(`${idType}:${idNumber.toUpperCase()}`).digest('base64url');
+export const buyerKey = (idType: string, idNumber: string): string => sha256Url(`${idType}:${idNumber.toUpperCase()}`);
+const sha256Url = (s: string): string => oneShotHash('sha256', s, 'base64url');
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 interface Pending {
@@ -472,7 +475,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // Risk control: new and changed documents are judged before they are stored.
       if (deps.risk && RISK_PARTS.has(kind.part)) {
         const judged = [...inserts, ...touched.filter((r) => r.state !== 'deleted')];
-        const verdicts = await deps.risk.judge(trx, judged.map((r) => ({ documentId: r.id, messageType: kind.messageType, enterpriseId: enterprise.id, entity: JSON.parse(r.body) as Head, at })));
+        const verdicts = await deps.risk.judge(trx, judged.map((r) => ({ documentId: r.id, messageType: kind.messageType, enterpriseId: enterprise.id, entity: bodyOf<Head>(r), at, version: r.version })));
         const refused = new Set<string>();
         for (const r of judged) {
           const v = verdicts.get(r.id);

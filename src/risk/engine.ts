@@ -38,6 +38,8 @@ export interface Evaluation {
   readonly hits: readonly Hit[];
   /** What `record` keeps for later window queries (orders only). */
   readonly observation: Observation | undefined;
+  /** An import order as its payment and waybill will look it up (kept by the platform between batches). */
+  readonly linked?: LinkedOrder;
   readonly prices: readonly { gnum: number; gcode: string; priceFen: number }[];
 }
 
@@ -122,10 +124,18 @@ export async function evaluateBatch(inputs: readonly RiskInput[], settings: Sett
   const linkNos = [...new Set(subjects.filter((s) => s.kind === 'payment' || s.kind === 'waybill').map((s) => s.head.orderNo).filter((n): n is string => !!n))];
   const stored = linkNos.length && (uses('R-BUYER-NOT-PAYER') || uses('R-WAYBILL-WEIGHT')) ? await source.orders(linkNos) : new Map<string, readonly LinkedOrder[]>();
   const linked = new Map<Subject, LinkedOrder>();
+  const batchOrders = new Map<string, LinkedOrder[]>();
+  for (const o of subjects) {
+    if (o.kind !== 'order' || o.direction !== 'import') continue;
+    const no = o.head.orderNo ?? '';
+    const list = batchOrders.get(no);
+    if (list) list.push(linkedOf(o));
+    else batchOrders.set(no, [linkedOf(o)]);
+  }
   for (const s of subjects) {
     if (s.kind !== 'payment' && s.kind !== 'waybill') continue;
     const no = s.head.orderNo;
-    const fromBatch = subjects.filter((o) => o.kind === 'order' && o.direction === 'import' && o.head.orderNo === no).map(linkedOf);
+    const fromBatch = batchOrders.get(no ?? '') ?? [];
     const candidates = [...fromBatch, ...(no ? stored.get(no) ?? [] : [])];
     const hit = candidates.find((o) => !s.head.ebpCode || o.ebpCode === s.head.ebpCode);
     if (hit) linked.set(s, hit);
@@ -152,6 +162,15 @@ export async function evaluateBatch(inputs: readonly RiskInput[], settings: Sett
   const rejections = rejectionsMs > 0 ? await source.rejections(enterpriseIds, back(first, rejectionsMs)) : new Map<string, number>();
   const negative = uses('R-NEGATIVE-LIST') ? await source.negativeList() : new Set<string>();
 
+  // The batch's own orders per e-commerce enterprise, for the enterprise's velocity.
+  const batchByEbc = new Map<string, Observation[]>();
+  for (const o of batchObservations) {
+    const list = batchByEbc.get(o.ebcCode);
+    if (list) list.push(o);
+    else batchByEbc.set(o.ebcCode, [o]);
+  }
+  const NONE: Record<KeyField, Observation[]> = { buyerKey: [], consigneeKey: [], addressKey: [], phoneKey: [] };
+
   return subjects.map((s) => {
     const own = s.input.documentId;
     const at = s.input.at;
@@ -162,8 +181,8 @@ export async function evaluateBatch(inputs: readonly RiskInput[], settings: Sett
     };
     const order = linked.get(s);
     const facts: Facts = {
-      history: Object.fromEntries(KEY_FIELDS.map((f) => [f, others(f)])) as Record<KeyField, Observation[]>,
-      enterpriseOrders: s.order ? (enterpriseCounts.get(s.order.ebcCode) ?? 0) + batchObservations.filter((o) => o.ebcCode === s.order!.ebcCode && o.documentId !== own && o.at <= at).length : 0,
+      history: s.order ? { buyerKey: others('buyerKey'), consigneeKey: others('consigneeKey'), addressKey: others('addressKey'), phoneKey: others('phoneKey') } : NONE,
+      enterpriseOrders: s.order ? (enterpriseCounts.get(s.order.ebcCode) ?? 0) + (batchByEbc.get(s.order.ebcCode) ?? []).filter((o) => o.documentId !== own && o.at <= at).length : 0,
       lines: linesOf.get(s)!, prices, items, order,
       buyerVerified: !!order && verified.has(`${order.ebpCode}|${buyerKeyOf(order)}`),
       rejections: rejections.get(s.input.enterpriseId) ?? 0, negativeList: negative, goods,
@@ -180,6 +199,7 @@ export async function evaluateBatch(inputs: readonly RiskInput[], settings: Sett
     return {
       documentId: own, messageType: s.input.messageType, enterpriseId: s.input.enterpriseId, at, score, decision: decide(score, settings.routing), hits,
       observation: observationOf(s),
+      ...(s.kind === 'order' && s.direction === 'import' ? { linked: linkedOf(s) } : {}),
       // The sample is of orders only: a list repeats its order's prices and would count them twice.
       prices: s.kind === 'order'
         ? facts.lines.filter((l) => l.gcode?.length === 10 && l.priceFen !== undefined && Number.isInteger(Number(l.gnum))).map((l) => ({ gnum: Number(l.gnum), gcode: l.gcode!, priceFen: l.priceFen! }))

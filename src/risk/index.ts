@@ -5,6 +5,6 @@ export { riskRoutes } from './routes.js';
 export { evaluateBatch, decide, scoreOf, defaultSettings, type Decision, type Evaluation, type Hit, type Settings, type RuleSetting } from './engine.js';
 export { RULES, ROUTING, ruleByCode, type Rule, type Severity } from './rules.js';
 export { MemoryFactSource, type FactSource, type Facts, type Observation, type GoodsStatus, type ItemFact, type LinkedOrder } from './facts.js';
-export { createFactCache, databaseFacts, type DatabaseFactOptions, type FactCache } from './repository.js';
+export { createFactCache, databaseFacts, orderCacheKey, type DatabaseFactOptions, type FactCache } from './repository.js';
 export { subjectOf, type RiskInput, type Subject } from './subject.js';
 export type { RiskTables } from './table.js';

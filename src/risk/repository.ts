@@ -137,6 +137,9 @@ export function createFactCache({ ttlMs = 10_000, maxEntries = 50_000 }: { ttlMs
 }
 export type FactCache = ReturnType<typeof createFactCache>;
 
+/** Where an order's facts are kept by id and version (a change makes a new version). */
+export const orderCacheKey = (id: string, version: number): string => `order|${id}|${version}`;
+
 /** Fetches what the cache lacks, keeps it (absent keys as `empty`), and answers from both. */
 async function cached<T>(cache: FactCache | undefined, keys: readonly string[], tag: string, fetch: (missing: string[]) => Promise<Map<string, T>>, empty: T): Promise<Map<string, T>> {
   if (!cache) return fetch([...keys]);
@@ -223,15 +226,21 @@ export function databaseFacts(db: Executor, options: DatabaseFactOptions = {}): 
     },
     async orders(orderNos) {
       const rows = await db.selectFrom('parcels').innerJoin('ceb_documents', 'ceb_documents.id', 'parcels.order_id')
-        .select(['parcels.order_no', 'ceb_documents.id', 'ceb_documents.version', 'ceb_documents.body']).where('parcels.order_no', 'in', nonEmpty(orderNos, '\u0000'))
+        .select(['parcels.order_no', 'ceb_documents.id', 'ceb_documents.version']).where('parcels.order_no', 'in', nonEmpty(orderNos, '\u0000'))
         .where('parcels.direction', '=', 'import').execute();
+      // Orders judged or read lately are kept by id and version; only the others' bodies are read.
+      const missing = rows.filter((r) => !options.cache?.get<LinkedOrder>(orderCacheKey(r.id, Number(r.version))));
+      const bodies = missing.length
+        ? new Map((await db.selectFrom('ceb_documents').select(['id', 'body']).where('id', 'in', missing.map((r) => r.id)).execute()).map((r) => [r.id, r.body]))
+        : new Map<string, string>();
       const out = new Map<string, LinkedOrder[]>();
       for (const r of rows) {
-        // A payment and a waybill of one order ask for it in turn: the version read is parsed once.
-        const key = `order|${r.id}|${r.version}`;
+        const key = orderCacheKey(r.id, Number(r.version));
         let linked = options.cache?.get<LinkedOrder>(key);
         if (!linked) {
-          const o = JSON.parse(r.body) as { OrderHead?: Record<string, string>; OrderList?: Record<string, string>[] };
+          const body = bodies.get(r.id);
+          if (body === undefined) continue;
+          const o = JSON.parse(body) as { OrderHead?: Record<string, string>; OrderList?: Record<string, string>[] };
           const h = o.OrderHead ?? {};
           linked = {
             documentId: r.id, orderNo: r.order_no, ebpCode: h.ebpCode ?? '', ebcCode: h.ebcCode ?? '', buyerIdType: h.buyerIdType ?? '1',

@@ -9,7 +9,7 @@ import { sendError } from '../http/errors.js';
 import type { Principal } from '../registry/index.js';
 import { buyerKey } from '../clearance/pipeline.js';
 import { up } from '../db/migrations/0017_risk.js';
-import { createFactCache, createRisk, databaseFacts, riskRoutes, type RiskInput, type RiskService } from './index.js';
+import { createFactCache, createRisk, databaseFacts, orderCacheKey, riskRoutes, type RiskInput, type RiskService } from './index.js';
 
 const T0 = '2026-11-01T00:00:00.000Z';
 const at = (hours: number) => new Date(Date.parse(T0) + hours * 3_600_000).toISOString();
@@ -190,5 +190,13 @@ describe.each(adapters)('risk engine on %s', (adapter) => {
     expect((await databaseFacts(db, { cache: expired }).prices([B], since, 200)).get(B)).toEqual([5000]);
     // Rejections: an enterprise without any is kept as 0, not asked again.
     expect((await facts.rejections(['e-none'], since)).get('e-none')).toBe(0);
+    // Orders are kept by id and version: a kept version is answered without reading its body; a new
+    // version (a change) is read again.
+    const buyerOf = async () => (await facts.orders(['P-1'])).get('P-1')?.[0]?.buyerIdNumber;
+    expect(await buyerOf()).toBe('11010519491231002X');
+    cache.set(orderCacheKey('d-9', 1), { documentId: 'd-9', orderNo: 'P-1', ebpCode: 'EBP1', ebcCode: 'EBC1', buyerIdType: '1', buyerIdNumber: 'KEPT', buyerName: '张三', lines: [] });
+    expect(await buyerOf()).toBe('KEPT');
+    await db.updateTable('ceb_documents').set({ version: 2, body: JSON.stringify(order('x', { buyer: '330782199001010011', orderNo: 'P-1' }).entity) }).where('id', '=', 'd-9').execute();
+    expect(await buyerOf()).toBe('330782199001010011');
   });
 });

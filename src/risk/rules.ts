@@ -37,7 +37,18 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const weight = (d: number) => Type.Integer({ minimum: 0, maximum: 1000, default: d, description: 'points added to the document\'s score when the rule fires' });
 const define = <P extends TObject>(r: Rule<P>): Rule => r as unknown as Rule;
-const after = (at: string, ms: number) => new Date(Date.parse(at) - ms).toISOString();
+// The window's start for an instant: asked by several rules for each document, so remembered.
+const starts = new Map<string, string>();
+const after = (at: string, ms: number): string => {
+  const key = `${at}|${ms}`;
+  let from = starts.get(key);
+  if (from === undefined) {
+    if (starts.size >= 10_000) starts.clear();
+    from = new Date(Date.parse(at) - ms).toISOString();
+    starts.set(key, from);
+  }
+  return from;
+};
 const inWindow = (obs: readonly Observation[], at: string, ms: number) => {
   const from = after(at, ms);
   return obs.filter((o) => o.at > from && o.at <= at);

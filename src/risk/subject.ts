@@ -1,6 +1,6 @@
 // What a document is to the rules: its kind, head and lines, the parties it names, and for an order
 // the keys the window rules compare (hashed, never the personal data itself). Pure.
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { buyerKey } from '../clearance/pipeline.js';
 import { yuanToFenHalfUp } from '../kernel/money.js';
 
@@ -49,7 +49,7 @@ const KINDS: Readonly<Record<string, readonly [DocumentKind, 'import' | 'export'
 };
 const PARTY_FIELDS = ['ebpCode', 'ebcCode', 'payCode', 'logisticsCode', 'agentCode', 'areaCode', 'ownerCode', 'assureCode', 'copCode'] as const;
 
-const hash = (prefix: string, s: string): string => createHash('sha256').update(`${prefix}:${s}`).digest('base64url');
+const hash = (prefix: string, s: string): string => digest('sha256', `${prefix}:${s}`, 'base64url');
 /** Full-width to half-width, case and spacing folded: "北京市 朝阳区１号" and "北京市朝阳区1号" are one address. */
 const fold = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/[\s,.，。、;；:：\-_#（）()]/g, '');
 /** Mobile numbers compared on their digits, without the country prefix. */
@@ -61,7 +61,13 @@ export const phoneKey = (phone: string): string => hash('phone', phoneDigits(pho
 
 function fieldsOf(v: unknown): Fields {
   const out: Record<string, string> = {};
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = String(x);
+  if (!v || typeof v !== 'object') return out;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x === 'string') out[k] = x;
+    else if (typeof x === 'number') out[k] = String(x);
+  }
   return out;
 }
 
