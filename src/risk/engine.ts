@@ -111,11 +111,20 @@ export async function evaluateBatch(inputs: readonly RiskInput[], settings: Sett
   };
   for (const field of KEY_FIELDS) batchBy.set(field, group(batchObservations, field));
   if (historyMs > 0 && orders.length) {
-    await Promise.all(KEY_FIELDS.map(async (field) => {
-      const keys = [...batchBy.get(field)!.keys()];
-      const rows = keys.length ? await source.observations(field, keys, back(first, historyMs), last) : [];
-      history.set(field, group(rows.filter((o) => !inBatch.has(o.documentId)), field));
-    }));
+    const keysOf = (field: KeyField) => [...batchBy.get(field)!.keys()];
+    if (source.observationsAny) {
+      // One read for the four keys: a row found through one key is grouped under each of its keys, and
+      // only the batch's keys are ever looked up, so the answer is the same as four reads.
+      const rows = (await source.observationsAny({ buyerKey: keysOf('buyerKey'), consigneeKey: keysOf('consigneeKey'), addressKey: keysOf('addressKey'), phoneKey: keysOf('phoneKey') }, back(first, historyMs), last))
+        .filter((o) => !inBatch.has(o.documentId));
+      for (const field of KEY_FIELDS) history.set(field, group(rows, field));
+    } else {
+      await Promise.all(KEY_FIELDS.map(async (field) => {
+        const keys = keysOf(field);
+        const rows = keys.length ? await source.observations(field, keys, back(first, historyMs), last) : [];
+        history.set(field, group(rows.filter((o) => !inBatch.has(o.documentId)), field));
+      }));
+    }
   }
   const enterpriseMs = reach('enterprise');
   const ebcCodes = [...new Set(orders.map((s) => s.order!.ebcCode))];

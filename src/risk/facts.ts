@@ -45,6 +45,8 @@ export interface LinkedOrder {
 export interface FactSource {
   /** Orders sharing any of `keys` in `field`, with `since` ≤ at ≤ `until`. */
   observations(field: KeyField, keys: readonly string[], since: string, until: string): Promise<readonly Observation[]>;
+  /** Observations matching any of the keys of any field, in one read (optional: else one read per field). */
+  observationsAny?(keys: Readonly<Record<KeyField, readonly string[]>>, since: string, until: string): Promise<readonly Observation[]>;
   /** Orders per e-commerce enterprise code in the window. */
   enterpriseOrders(ebcCodes: readonly string[], since: string, until: string): Promise<ReadonlyMap<string, number>>;
   /** Recent declared unit prices (fen) per 10-digit HS code, newest first, at most `limit` each. */

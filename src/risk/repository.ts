@@ -11,6 +11,7 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 const COLUMN: Readonly<Record<KeyField, 'buyer_key' | 'consignee_key' | 'address_key' | 'phone_key'>> = {
   buyerKey: 'buyer_key', consigneeKey: 'consignee_key', addressKey: 'address_key', phoneKey: 'phone_key',
 };
+const KEY_FIELD_LIST = Object.keys(COLUMN) as KeyField[];
 /** No empty IN on PostgreSQL. */
 const nonEmpty = <T>(xs: readonly T[], none: T): T[] => (xs.length ? [...xs] : [none]);
 
@@ -190,6 +191,14 @@ export function databaseFacts(db: Executor, options: DatabaseFactOptions = {}): 
     async observations(field, keys, since, until) {
       const col = COLUMN[field];
       const rows = await db.selectFrom('risk_observations').selectAll().where(col, 'in', nonEmpty(keys, '\u0000')).where('at', '>=', since).where('at', '<=', until).execute();
+      return rows.map(observation);
+    },
+    async observationsAny(keys, since, until) {
+      const fields = KEY_FIELD_LIST.filter((f) => keys[f].length);
+      if (!fields.length) return [];
+      const rows = await db.selectFrom('risk_observations').selectAll()
+        .where((eb) => eb.or(fields.map((f) => eb(COLUMN[f], 'in', [...keys[f]]))))
+        .where('at', '>=', since).where('at', '<=', until).execute();
       return rows.map(observation);
     },
     async enterpriseOrders(ebcCodes, since, until) {
