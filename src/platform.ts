@@ -11,9 +11,10 @@ import { createB2bDeclarations, type B2bDeclarations } from './clearance/declara
 import { createBonded } from './bonded/index.js';
 import { createPrerefunds, type Prerefunds } from './tax/prerefund.js';
 import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.js';
-import { createFactCache, createRisk, databaseFacts, type RiskService } from './risk/index.js';
+import { createFactCache, createRisk, databaseFacts, orderCacheKey, type RiskService } from './risk/index.js';
 import { applyFilerEffects, createCredit, createCreditGate, createNegativeList, riskResultsSignal, type CreditService, type NegativeList } from './credit/index.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
+import { createStats, type Stats } from './stats/index.js';
 import type { Model } from './ceb/codec.js';
 
 /** The simulated customs' answer to CEB701s, from the closed lines the platform holds. */
@@ -75,6 +76,8 @@ export interface Platform {
   readonly risk: RiskService;
   readonly credit: CreditService;
   readonly negativeList: NegativeList;
+  /** Statistics and monitoring: rollups kept as lists are released, reports, targets. */
+  readonly stats: Stats;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const security = createSecurityMonitor({ store, ...(options.log ? { log: options.log } : {}) });
   const summaries = createSummaries({ store, calendar: loadCalendar(config.workCalendarFile), ...(options.now ? { now: options.now } : {}) });
+  const stats = createStats({ store, zone, fx, ...(options.now ? { now: options.now } : {}) });
   const gateway = options.gateway ?? (config.customs.kind === 'amqp'
     ? createAmqpGateway({ url: config.customs.url, ...(options.log ? { logger: options.log } : {}) })
     : createCustomsSimulator({ stepDelayMs: config.customs.stepMs, validate: true, verifySignatures: true, taxBill: customsTaxBill(() => rates, products), summaryAnswer: summaryAnswer(store), ...options.simulator }));
@@ -140,6 +144,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       risk: {
         async judge(trx, docs) {
           const evaluated = await risk.evaluate(trx, docs.map((d) => ({ ...d, at: d.at.toISOString() })));
+          // Import orders are kept as their payments and waybills will look them up (by id and stored version).
+          const versions = new Map(docs.map((d) => [d.documentId, d.version]));
+          for (const r of evaluated) {
+            const v = versions.get(r.documentId);
+            if (r.linked && v !== undefined && r.decision !== 'refuse') riskFacts.set(orderCacheKey(r.documentId, v), r.linked);
+          }
           // The credit negative list: a filer whose entry blocks filing is refused, one under mandatory review held.
           const results = applyFilerEffects(evaluated, await creditGate.effects(trx, [...new Set(docs.map((d) => d.enterpriseId))]));
           await risk.record(trx, results);
@@ -149,6 +159,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     }),
     exportModes: { fx, controls: loadExportControls(config.exportControlsFile), simplifiedDigits: parseSimplifiedDigits(config.simplifiedHsDigits) },
     onExportClosed: (trx, lists) => recordClosedLists(trx, lists),
+    onListsReleased: (trx, lists) => stats.onListsReleased(trx, lists),
     summaries: {
       receive: (type, model) => (type === 'CEB702Message' ? summaries.receiveSummaryReturn(model) : summaries.receiveSummaryResult(model)),
     },
@@ -186,9 +197,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     registry,
     clearance: createClearanceQueries(store),
     prerefunds: createPrerefunds({ store, ...(options.now ? { now: options.now } : {}) }),
-    b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}) }),
+    b2bDeclarations: createB2bDeclarations({ store, ...(options.now ? { now: options.now } : {}), onRecorded: (trx, change) => stats.onDeclaration(trx, change) }),
     bonded: createBonded({ store, registry, ...(options.now ? { now: options.now } : {}) }),
     summaries,
+    stats,
     security,
     risk: reviewed,
     credit: createCredit({ store, signals: { risk: riskResultsSignal(store) }, ...(options.now ? { now: options.now } : {}) }),

@@ -5,7 +5,8 @@
 // ("对碰": 报关单表头、表体 against 订单表头、表体): 收发货人, trade mode ↔ order type, currency, the
 // total (FOB goods value, freight excluded), and line by line quantity, unit, amount and name.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { AppError, invalid, issue } from '../kernel/errors.js';
 import type { Principal } from '../registry/index.js';
@@ -81,7 +82,19 @@ export function matchDeclaration(d: DeclarationInput, orders: readonly Order[]):
 
 export type B2bDeclarations = ReturnType<typeof createB2bDeclarations>;
 
-export function createB2bDeclarations({ store, now = () => new Date() }: { store: Store; now?: () => Date }) {
+/** A declaration as recorded: its content, whether it matched its orders, when it was first recorded. */
+export interface RecordedDeclaration {
+  readonly declaration: DeclarationInput;
+  readonly matched: boolean;
+  readonly recordedAt: string;
+}
+
+export function createB2bDeclarations({ store, now = () => new Date(), onRecorded }: {
+  store: Store;
+  now?: () => Date;
+  /** Told, in the recording's transaction, of a declaration recorded or changed (the statistics count it). */
+  onRecorded?: (trx: Kysely<Database>, change: { previous?: RecordedDeclaration | undefined; current: RecordedDeclaration }) => Promise<unknown>;
+}) {
   const { db } = store;
   return {
     /**
@@ -135,6 +148,10 @@ export function createB2bDeclarations({ store, now = () => new Date() }: { store
         };
         if (held) await trx.updateTable('b2b_declarations').set(row).where('entry_id', '=', d.entryId).execute();
         else await trx.insertInto('b2b_declarations').values(row).execute();
+        await onRecorded?.(trx, {
+          previous: held ? { declaration: JSON.parse(held.body) as DeclarationInput, matched: held.state === 'matched', recordedAt: held.created_at } : undefined,
+          current: { declaration: d, matched: row.state === 'matched', recordedAt: row.created_at },
+        });
         return { created: !held, declaration: toView(row) };
       });
     },

@@ -17,6 +17,7 @@ import * as m0015 from './migrations/0015_prerefunds.js';
 import * as m0016 from './migrations/0016_security_alerts.js';
 import * as m0017 from './migrations/0017_risk.js';
 import * as m0018 from './migrations/0018_credit.js';
+import * as m0019 from './migrations/0019_stats.js';
 
 // Migrations are listed here rather than read from a folder so the compiled build and the test
 // runner see exactly the same set.
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016_security_alerts': m0016,
   '0017_risk': m0017,
   '0018_credit': m0018,
+  '0019_stats': m0019,
 };
 
 /**

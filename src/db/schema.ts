@@ -10,5 +10,6 @@ import type { BondedTables } from '../bonded/table.js';
 import type { SecurityTables } from '../security/table.js';
 import type { RiskTables } from '../risk/table.js';
 import type { CreditTables } from '../credit/table.js';
+import type { StatsTables } from '../stats/table.js';
 
-export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables, RiskTables, CreditTables {}
+export interface Database extends RegistryTables, WebhookTables, ClearanceTables, SigningTables, TaxTables, SummaryTables, BondedTables, SecurityTables, RiskTables, CreditTables, StatsTables {}

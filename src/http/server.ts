@@ -16,6 +16,7 @@ import { summaryRoutes } from '../summary/index.js';
 import { securityRoutes } from '../security/routes.js';
 import { riskRoutes } from '../risk/index.js';
 import { creditRoutes } from '../credit/index.js';
+import { statsRoutes } from '../stats/index.js';
 import { AppError } from '../kernel/errors.js';
 import { bearerHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -94,5 +95,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   riskRoutes(app, { risk: platform.risk });
   creditRoutes(app, { credit: platform.credit, negativeList: platform.negativeList });
   taxRoutes(app, { store: platform.store, registry, rates: () => platform.taxRates, bills: platform.taxBills, exports: platform.exportRegistry, prerefunds: platform.prerefunds });
+  statsRoutes(app, { stats: platform.stats });
   return app;
 }

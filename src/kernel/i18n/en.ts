@@ -317,5 +317,21 @@ export const en: Record<keyof typeof zhCN, string> = {
   EVENT_AFTERCARE_APPLIED: '{type} application accepted: {key}',
   EVENT_AFTERCARE_APPROVED: '{type} approved by customs: {key}',
   EVENT_AFTERCARE_PARTLY: 'Partial return approved by customs: {key} (the other goods stay released)',
+  // — stats (issue 7) —
+  STATS_RANGE_ORDER: 'The start {from} is after the end {to}',
+  STATS_RANGE_TOO_LONG: 'The range is too long: for this dimension at most {days} days by day, {months} months by month',
+  STATS_BAD_DATE: 'Not a valid date (YYYY-MM-DD): {value}',
+  STATS_REPORT_MONTH_OPEN: '{month} has not ended: a month is reported in the month after',
+  STATS_REPORT_AMOUNT: '{field} must be a whole number from 0 to 10^15 (amounts in fen, area in m²); got "{value}"',
+  STATS_REPORT_B2B_EXCEEDS: 'b2bExportFen (of which B2B, {b2b} fen) cannot exceed exportFen (CBEC exports, {total} fen)',
+  STATS_REPORT_AREA_WITHOUT_WAREHOUSES: 'overseasWarehouseAreaM2 is {area} m² but overseasWarehouses is 0',
+  STATS_REPORT_CSV: 'Send the monthly reports as CSV (content-type text/csv) with a header line and at least one row',
+  STATS_REPORT_CSV_COLUMN: 'The CSV header lacks the column {field}',
+  STATS_REPORT_CSV_DUPLICATE: 'The file reports {month} of the same enterprise twice (already on line {line})',
+  STATS_REPORT_NOT_YOURS: 'An enterprise reports its own monthly figures only (got {value})',
+  STATS_REPORT_RACE: 'A report of the same enterprise and month is being stored by another request; try again',
+  STATS_TARGET_NOT_FOUND: 'No such target: {value}',
+  STATS_TARGET_VERSION: 'The target has changed (now version {current}, you sent {given}); read it again before changing it',
+  STATS_TARGET_INVALID: 'Target {value} is not a valid {unit} figure (fen, counts and m² are positive whole numbers; percent has at most two decimals)',
   // — end signing —
 };

@@ -315,5 +315,21 @@ export const zhCN = {
   EVENT_AFTERCARE_APPLIED: '{type} 申请已受理：{key}',
   EVENT_AFTERCARE_APPROVED: '{type} 海关审结通过：{key}',
   EVENT_AFTERCARE_PARTLY: '部分退货海关通过：{key}（其余商品仍为放行状态）',
+  // — stats (issue 7) —
+  STATS_RANGE_ORDER: '起始日 {from} 晚于截止日 {to}',
+  STATS_RANGE_TOO_LONG: '查询区间过长：此维度按日最多 {days} 天，按月最多 {months} 个月',
+  STATS_BAD_DATE: '不是有效日期（YYYY-MM-DD）：{value}',
+  STATS_REPORT_MONTH_OPEN: '{month} 尚未结束：月度数据在次月申报',
+  STATS_REPORT_AMOUNT: '{field} 须为 0 至 10^15 之间的整数（金额以分计，面积以平方米计），收到“{value}”',
+  STATS_REPORT_B2B_EXCEEDS: 'b2bExportFen（其中 B2B 出口 {b2b} 分）不能大于 exportFen（跨境电商出口 {total} 分）',
+  STATS_REPORT_AREA_WITHOUT_WAREHOUSES: 'overseasWarehouseAreaM2 为 {area} 平方米，但 overseasWarehouses 为 0',
+  STATS_REPORT_CSV: '请以 CSV（content-type text/csv）提交月度申报：含表头且至少一行',
+  STATS_REPORT_CSV_COLUMN: 'CSV 表头缺少列 {field}',
+  STATS_REPORT_CSV_DUPLICATE: '同一企业 {month} 的申报在文件中出现两次（第 {line} 行已有）',
+  STATS_REPORT_NOT_YOURS: '企业只能申报本企业的月度数据（收到 {value}）',
+  STATS_REPORT_RACE: '同一企业同一月份的申报正在另一请求中保存，请重试',
+  STATS_TARGET_NOT_FOUND: '没有这项目标：{value}',
+  STATS_TARGET_VERSION: '目标已被修改（当前版本 {current}，提交的是 {given}），请重新读取后再改',
+  STATS_TARGET_INVALID: '目标值 {value} 不是有效的 {unit} 数值（分、个数、平方米为正整数；百分比最多两位小数）',
   // — end signing —
 } as const;
