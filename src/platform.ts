@@ -14,7 +14,7 @@ import { createSecurityMonitor, type SecurityMonitor } from './security/monitor.
 import { createFactCache, createRisk, databaseFacts, orderCacheKey, type RiskService } from './risk/index.js';
 import { applyFilerEffects, createCredit, createCreditGate, createNegativeList, riskResultsSignal, type CreditService, type NegativeList } from './credit/index.js';
 import { createSummaries, customsAnswer, customsLinesOf, loadCalendar, recordClosedLists, type Summaries } from './summary/index.js';
-import { createStats, type Stats } from './stats/index.js';
+import { createStats, lateReportCount, type Stats } from './stats/index.js';
 import type { Model } from './ceb/codec.js';
 
 /** The simulated customs' answer to CEB701s, from the closed lines the platform holds. */
@@ -203,7 +203,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     stats,
     security,
     risk: reviewed,
-    credit: createCredit({ store, signals: { risk: riskResultsSignal(store) }, ...(options.now ? { now: options.now } : {}) }),
+    // Late monthly reports (issue 7's reporting) and risk hits lower an enterprise's credit.
+    credit: createCredit({ store, signals: { risk: riskResultsSignal(store), reports: { lateReports: (id, since, until) => lateReportCount(store.db, id, since, until) } }, ...(options.now ? { now: options.now } : {}) }),
     negativeList,
     metrics,
     async close() {

@@ -113,5 +113,9 @@ describe('the credit negative list at intake', () => {
     const clean = (await app.inject({ method: 'POST', url: '/api/v1/credit/recompute', headers: admin(), payload: { enterpriseId: (await harness.enterprise('金华陆港供应链')).id } })).json();
     expect(clean.items[0].score).toBeGreaterThan(mine.latest.score);
     expect((await app.inject({ url: `/api/v1/credit/enterprises/${parties.logistics.id}`, headers: auth(parties.ebp) })).statusCode).toBe(403);
+    // Late monthly reports come from the statistics' monthly reporting: supplied (none owed yet by a
+    // newly registered enterprise), not "no source".
+    const ebc = (await app.inject({ method: 'POST', url: '/api/v1/credit/recompute', headers: admin(), payload: { enterpriseId: parties.ebc.id } })).json().items[0];
+    expect(ebc.components.find((c: { code: string }) => c.code === 'late_reports')).toMatchObject({ value: { count: 0 }, points: 0 });
   });
 });

@@ -13,7 +13,7 @@ import type { CreditScoreRow } from './table.js';
 /** Risk rule hits of an enterprise since an instant (the risk capability's results). */
 export interface RiskSignal { hits(enterpriseId: string, since: string, until?: string): Promise<number> }
 /** Monthly reports an enterprise filed late, or not at all, since an instant. */
-export interface ReportSignal { lateReports(enterpriseId: string, since: string): Promise<number> }
+export interface ReportSignal { lateReports(enterpriseId: string, since: string, until: string): Promise<number> }
 /** Tax bills unpaid past their deadline at an instant, and the oldest's days overdue. */
 export interface ArrearsSignal { arrears(enterpriseId: string, at: string): Promise<{ bills: number; oldestDaysOverdue: number }> }
 /** Sources the platform's tables do not hold; a missing one costs nothing and the component says so. */
@@ -66,7 +66,7 @@ export function createCredit({ store, signals = {}, now = () => new Date() }: { 
         lists: lists.get(e.id) ?? { total: 0, refused: 0, inspected: 0, detained: 0, returned: 0 },
         payments: payments.get(e.id) ?? { total: 0, refused: 0 },
         riskHits: signals.risk ? await signals.risk.hits(e.id, from, to) : null,
-        lateReports: signals.reports ? await signals.reports.lateReports(e.id, from) : null,
+        lateReports: signals.reports ? await signals.reports.lateReports(e.id, from, to) : null,
         arrears: signals.arrears ? await signals.arrears.arrears(e.id, to) : null,
         negativeEntries: active.filter((x) => x.enterprise_id === e.id && x.start_day <= to.slice(0, 10)).map((x) => x.id),
       };

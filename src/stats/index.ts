@@ -4,3 +4,4 @@ export { statsRoutes } from './routes.js';
 export type { ReleasedList, DeclarationFacts } from './record.js';
 export type { StatsTables } from './table.js';
 export { xlsx, zip, type XlsxSheet, type XlsxCell } from './xlsx.js';
+export { lateReportCount } from './reports.js';

@@ -249,3 +249,29 @@ export function createReports(deps: ReportDeps) {
 }
 
 export type Reports = ReturnType<typeof createReports>;
+
+/**
+ * How many monthly reports an enterprise owed and filed late or not at all, counting the months
+ * whose due date fell in (since, at]: an expected reporter (active, holding a reporting role) owes a
+ * month once registered by its end. Credit uses it (issue 8: late monthly reports lower the score).
+ */
+export async function lateReportCount(db: Kysely<Database>, enterpriseId: string, since: string, at: string, options: { dueDay?: number; roles?: readonly string[] } = {}): Promise<number> {
+  const dueDay = options.dueDay ?? DEFAULT_DUE_DAY;
+  const roles = options.roles ?? DEFAULT_REPORT_ROLES;
+  const e = (await repo.reporters(db, roles, at, enterpriseId))[0];
+  if (!e) return 0;
+  const registered = (await db.selectFrom('enterprises').select('created_at').where('id', '=', enterpriseId).executeTakeFirst())?.created_at ?? at;
+  // Months from the one before `since` (its due date may fall after `since`) to the month of `at`.
+  const beijingMonth = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 7);
+  const owed: { month: string; deadline: string }[] = [];
+  for (let m = addMonths(beijingMonth(since), -1); m <= beijingMonth(at); m = addMonths(m, 1)) {
+    const deadline = deadlineOf(dueDateOf(m, dueDay));
+    const monthEnd = new Date(`${lastDay(m)}T23:59:59.999+08:00`).toISOString();
+    if (deadline > since && deadline <= at && registered <= monthEnd) owed.push({ month: m, deadline });
+  }
+  if (!owed.length) return 0;
+  const rows = await db.selectFrom('stats_reports').select((eb) => ['month', eb.fn.min<string>('filed_at').as('first')])
+    .where('enterprise_id', '=', enterpriseId).where('month', 'in', owed.map((o) => o.month)).groupBy('month').execute();
+  const first = new Map(rows.map((r) => [r.month, r.first]));
+  return owed.filter((o) => { const f = first.get(o.month); return !f || f > o.deadline; }).length;
+}
